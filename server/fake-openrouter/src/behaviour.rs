@@ -1,0 +1,180 @@
+//! The behaviour table: what the key, the model id and the prompt make the fake do.
+//!
+//! Checks run in this order, and the first refusal wins: the `Authorization` header (401), the
+//! body (400), the key's kind (management 403, credits 402, rate limit 429), then the model
+//! (400 invalid, 302 redirect, 404 data policy, 502 provider down), then prompt markers.
+
+use axum::http::{header, HeaderMap};
+
+use crate::{
+    catalogue::{self, Model},
+    errors::ApiError,
+    keys::KeyHex,
+};
+
+/// What a live key is allowed to do, chosen by the start of its hex part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyKind {
+    /// Answers everything.
+    Live,
+    /// Hex begins `0402`: no credits left, so completions get 402.
+    NoCredits,
+    /// Hex begins `0429`: completions get 429.
+    RateLimited,
+    /// Hex begins `0a11`: a management key, refused on completions.
+    Management,
+}
+
+/// A caller whose key passed authentication.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub(crate) key: KeyHex,
+    pub(crate) kind: KeyKind,
+}
+
+/// Checks the `Authorization` header.
+///
+/// No header, or no bearer token in it, gives "No auth credentials found"; a token that is not
+/// a well-formed key, or whose hex begins `dead` (revoked), gives "User not found.".
+pub(crate) fn authenticate(headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().map_err(|_| ApiError::UserNotFound))
+        .transpose()?
+        .and_then(bearer_token)
+        .ok_or(ApiError::NoCredentials)?;
+    let key = KeyHex::parse(token).ok_or(ApiError::UserNotFound)?;
+    let hex = key.as_str();
+    let kind = if hex.starts_with("dead") {
+        return Err(ApiError::UserNotFound);
+    } else if hex.starts_with("0402") {
+        KeyKind::NoCredits
+    } else if hex.starts_with("0429") {
+        KeyKind::RateLimited
+    } else if hex.starts_with("0a11") {
+        KeyKind::Management
+    } else {
+        KeyKind::Live
+    };
+    Ok(Caller { key, kind })
+}
+
+/// The token after `Bearer ` (scheme matched case-insensitively), if there is one.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+impl Caller {
+    /// Refuses a completion the key may not have, for a request on `model_id`.
+    pub(crate) fn may_complete(&self, model_id: &str) -> Result<(), ApiError> {
+        match self.kind {
+            KeyKind::Live => Ok(()),
+            KeyKind::Management => Err(ApiError::ManagementKey),
+            KeyKind::NoCredits => Err(ApiError::InsufficientCredits),
+            KeyKind::RateLimited => Err(ApiError::RateLimited {
+                free_model: model_id.ends_with(":free"),
+            }),
+        }
+    }
+}
+
+/// The catalogue model for `id`, or the refusal that special model ids trigger.
+pub(crate) fn route_model(id: &str) -> Result<&'static Model, ApiError> {
+    match id {
+        "down/model" => Err(ApiError::ProviderDown),
+        "policy/model" => Err(ApiError::DataPolicy),
+        "redirect/model" => Err(ApiError::Redirect),
+        _ => catalogue::find(id).ok_or_else(|| ApiError::InvalidModel(id.to_owned())),
+    }
+}
+
+/// A marker in the last user message that changes how the answer is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Markers {
+    /// `MIDSTREAM_FAIL`: the stream breaks after two content chunks (502 when not streaming).
+    pub(crate) midstream_fail: bool,
+    /// `SLOW`: the answer is held for the configured slow delay.
+    pub(crate) slow: bool,
+}
+
+impl Markers {
+    /// Reads the markers from the last user message.
+    pub(crate) fn of(prompt: &str) -> Self {
+        Self {
+            midstream_fail: prompt.contains("MIDSTREAM_FAIL"),
+            slow: prompt.contains("SLOW"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn with_auth(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(header::AUTHORIZATION, value);
+        }
+        headers
+    }
+
+    fn kind_of(prefix: &str) -> Result<KeyKind, ApiError> {
+        let headers = with_auth(&format!("Bearer {}", crate::key(prefix)));
+        authenticate(&headers).map(|caller| caller.kind)
+    }
+
+    #[test]
+    fn key_prefixes_select_the_documented_kinds() {
+        assert_eq!(kind_of("1234"), Ok(KeyKind::Live));
+        assert_eq!(kind_of("dead"), Err(ApiError::UserNotFound));
+        assert_eq!(kind_of("0402"), Ok(KeyKind::NoCredits));
+        assert_eq!(kind_of("0429"), Ok(KeyKind::RateLimited));
+        assert_eq!(kind_of("0a11"), Ok(KeyKind::Management));
+    }
+
+    #[test]
+    fn a_missing_or_empty_bearer_is_no_credentials() {
+        assert_eq!(
+            authenticate(&HeaderMap::new()).map(|c| c.kind),
+            Err(ApiError::NoCredentials)
+        );
+        assert_eq!(
+            authenticate(&with_auth("Bearer ")).map(|c| c.kind),
+            Err(ApiError::NoCredentials)
+        );
+    }
+
+    #[test]
+    fn a_malformed_key_is_user_not_found() {
+        let headers = with_auth("Bearer sk-or-v1-not-a-key");
+        assert_eq!(
+            authenticate(&headers).map(|c| c.kind),
+            Err(ApiError::UserNotFound)
+        );
+    }
+
+    #[test]
+    fn special_model_ids_route_to_their_refusals() {
+        assert_eq!(
+            route_model("down/model").err(),
+            Some(ApiError::ProviderDown)
+        );
+        assert_eq!(
+            route_model("policy/model").err(),
+            Some(ApiError::DataPolicy)
+        );
+        assert_eq!(
+            route_model("redirect/model").err(),
+            Some(ApiError::Redirect)
+        );
+        assert_eq!(
+            route_model("nobody/knows").err(),
+            Some(ApiError::InvalidModel("nobody/knows".into()))
+        );
+        assert!(route_model(crate::DEFAULT_MODEL).is_ok());
+    }
+}

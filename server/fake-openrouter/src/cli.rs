@@ -1,0 +1,147 @@
+//! Command-line options of the `fake-openrouter` binary, and the behaviour table it documents.
+
+use std::{net::SocketAddr, time::Duration};
+
+use clap::Parser;
+
+use crate::config::{FakeConfig, DEFAULT_MAX_RECORDED_REQUESTS};
+
+/// Everything the fake does, selected by the request. Shown by `--help`.
+pub const BEHAVIOUR_TABLE: &str = "\
+BEHAVIOUR (chosen by the request; checks run top to bottom, the first refusal wins)
+
+Keys: `Authorization: Bearer sk-or-v1-<64 lowercase hex>`; the hex prefix picks the behaviour.
+  no Authorization header       401 No auth credentials found (every endpoint but /models)
+  malformed or unknown key      401 User not found.
+  hex begins `dead`             401 User not found. on every endpoint (a revoked key)
+  hex begins `0402`             402 Insufficient credits on completions; /key: limit_remaining 0
+  hex begins `0429`             429 on completions, with Retry-After and X-RateLimit-* headers
+  hex begins `0a11`             management key: /key says is_management_key true;
+                                completions get 403
+  any other well-formed key     live: /key shows limit 10, limit_remaining 9.5
+
+Models (`model` in the chat body; omitted means openai/gpt-4o-mini):
+  bad/model, or any id not listed by GET /models
+                                400 <id> is not a valid model ID
+  redirect/model                302 Location: http://127.0.0.1:1/elsewhere
+  policy/model                  404 No endpoints found matching your data policy ...
+  down/model                    502 Provider returned error (metadata.provider_name, raw)
+
+Prompt markers (in the last user message):
+  MIDSTREAM_FAIL                streaming: two content chunks, then an error chunk with
+                                finish_reason \"error\", and no [DONE]; otherwise 502
+  SLOW                          held for --slow-delay-ms before answering (other requests
+                                are served meanwhile)
+
+Answers: \"Echo: <last user message>\", about 4 characters per token, cost from the model's
+pricing; `max_tokens` cuts the echo short with finish_reason \"length\". Streams send
+`: OPENROUTER PROCESSING`, a role chunk, one content chunk per word, a finish chunk, a usage
+chunk with \"choices\": [], then `data: [DONE]`.
+
+Endpoints:
+  GET    /api/v1/key  (alias /api/v1/auth/key)     the key's limits and usage
+  POST   /api/v1/chat/completions                  echo, streaming or not
+  GET    /api/v1/models[?supported_parameters=..]  the catalogue; no key needed
+  GET    /__fake/requests                          every request received, as JSON
+  DELETE /__fake/requests                          forget them
+  GET    /__fake/streams                           {\"open\": n, \"cancelled\": m}
+";
+
+/// A faithful local fake of OpenRouter's HTTP API for tests, demos and benchmarks.
+///
+/// Prints its base URL (`http://ADDR/api/v1`) as the first line on stdout; logs go to stderr
+/// (filter with RUST_LOG). Stops on Ctrl-C.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "fake-openrouter", version, after_help = BEHAVIOUR_TABLE)]
+pub struct Cli {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "FAKE_OPENROUTER_ADDR", default_value = "127.0.0.1:8089")]
+    pub addr: SocketAddr,
+
+    /// Delay before a non-streaming response, or before a stream's first data chunk.
+    #[arg(long, env = "FAKE_OPENROUTER_FIRST_BYTE_DELAY_MS", default_value_t = 0)]
+    pub first_byte_delay_ms: u64,
+
+    /// Delay between the data chunks of a stream.
+    #[arg(long, env = "FAKE_OPENROUTER_CHUNK_DELAY_MS", default_value_t = 0)]
+    pub chunk_delay_ms: u64,
+
+    /// How long a prompt containing SLOW is held before it is answered.
+    #[arg(long, env = "FAKE_OPENROUTER_SLOW_DELAY_MS", default_value_t = 600_000)]
+    pub slow_delay_ms: u64,
+
+    /// How many requests the log keeps (the oldest are dropped first).
+    #[arg(long, env = "FAKE_OPENROUTER_MAX_RECORDED_REQUESTS", default_value_t = DEFAULT_MAX_RECORDED_REQUESTS)]
+    pub max_recorded_requests: usize,
+}
+
+impl Cli {
+    /// The library configuration these options describe.
+    pub fn config(&self) -> FakeConfig {
+        FakeConfig {
+            first_byte_delay: Duration::from_millis(self.first_byte_delay_ms),
+            chunk_delay: Duration::from_millis(self.chunk_delay_ms),
+            slow_delay: Duration::from_millis(self.slow_delay_ms),
+            max_recorded_requests: self.max_recorded_requests,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_documents_every_trigger_in_the_table() {
+        let help = Cli::command().render_long_help().to_string();
+        for trigger in [
+            "dead",
+            "0402",
+            "0429",
+            "0a11",
+            "bad/model",
+            "down/model",
+            "policy/model",
+            "redirect/model",
+            "MIDSTREAM_FAIL",
+            "SLOW",
+            "/__fake/requests",
+            "--first-byte-delay-ms",
+            "--chunk-delay-ms",
+            "--slow-delay-ms",
+            "No auth credentials found",
+        ] {
+            assert!(help.contains(trigger), "--help does not mention {trigger}");
+        }
+    }
+
+    #[test]
+    fn defaults_answer_at_once_and_hold_slow_prompts_ten_minutes() {
+        let cli = Cli::try_parse_from(["fake-openrouter"]).map(|cli| cli.config());
+        let expected = FakeConfig::default();
+        assert_eq!(cli.ok(), Some(expected));
+    }
+
+    #[test]
+    fn delay_flags_reach_the_config() {
+        let cli = Cli::try_parse_from([
+            "fake-openrouter",
+            "--first-byte-delay-ms",
+            "250",
+            "--chunk-delay-ms",
+            "20",
+            "--addr",
+            "127.0.0.1:0",
+        ]);
+        let config = cli.map(|cli| cli.config()).ok();
+        assert_eq!(
+            config.as_ref().map(|c| c.first_byte_delay),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            config.map(|c| c.chunk_delay),
+            Some(Duration::from_millis(20))
+        );
+    }
+}
