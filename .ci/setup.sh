@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what building and testing AiAppsy Web Studio needs, and nothing that is already there.
+# Idempotent; sourced by serve.sh and test.sh. Needs only the stock tools: rustup, Node/npm, apt.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cargo_leptos_version="0.3.10"
+# wasm-bindgen-cli must be exactly the wasm-bindgen crate's version (cargo-leptos does not check).
+wasm_bindgen_version="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' "$root/Cargo.lock")"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$cargo_leptos_version"; then
+  say "installing cargo-leptos $cargo_leptos_version (about 25 minutes, once per machine)"
+  cargo install cargo-leptos --version "$cargo_leptos_version" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wasm_bindgen_version\$"; then
+  say "installing wasm-bindgen-cli $wasm_bindgen_version (about 3 minutes, once per machine)"
+  # Not --locked: its lockfile wants a webpki-roots the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's Chromium for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
+# Playwright and wasm-opt (npm binaryen; Debian's binaryen breaks hydration), pinned by the lockfile.
+if [ ! -f "$root/end2end/node_modules/.package-lock.json" ] \
+  || ! cmp -s "$root/end2end/package-lock.json" "$root/end2end/node_modules/.ci-lock"; then
+  say "installing the end-to-end tools (npm ci)"
+  (cd "$root/end2end" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$root/end2end/package-lock.json" "$root/end2end/node_modules/.ci-lock"
+fi
+export PATH="$root/end2end/node_modules/.bin:$PATH"

@@ -1,0 +1,142 @@
+//! Account server functions, and the signed-in user as the whole UI sees it.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::wire::{Redacted, SessionInfo, UserDto};
+
+/// Only same-site paths may be returned to after sign-in (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/studio".to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn run<T>(f: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let out = f.await;
+    if let Err(e) = &out {
+        crate::ports::set_status(e);
+    }
+    out
+}
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserDto>, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.current_user(&req)).await
+}
+
+/// Signs in, then goes to `next`.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: Redacted,
+    next: Option<String>,
+) -> Result<UserDto, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    let user = run(backend.sign_in(&req, email, password)).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(user)
+}
+
+/// Creates an account, then goes to `next`.
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    email: String,
+    password: Redacted,
+    name: Option<String>,
+    next: Option<String>,
+) -> Result<UserDto, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    let name = name.filter(|n| !n.trim().is_empty());
+    let user = run(backend.sign_up(&req, email, password, name)).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(user)
+}
+
+/// Signs out, then goes home.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.sign_out(&req)).await?;
+    leptos_axum::redirect("/signin");
+    Ok(())
+}
+
+/// The caller's sessions.
+#[server(endpoint = "list_sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.list_sessions(&req)).await
+}
+
+/// Ends one of the caller's sessions.
+#[server(endpoint = "end_session")]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.end_session(&req, id)).await
+}
+
+/// Ends the caller's other sessions.
+#[server(endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.end_other_sessions(&req)).await
+}
+
+/// The account actions, shared so the signed-in user is refetched after any of them.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    /// Sign in.
+    pub sign_in: ServerAction<SignIn>,
+    /// Sign up.
+    pub sign_up: ServerAction<SignUp>,
+    /// Sign out.
+    pub sign_out: ServerAction<SignOut>,
+    /// The signed-in user (refetched after each action).
+    pub user: Resource<Result<Option<UserDto>, AppError>>,
+}
+
+impl AuthActions {
+    /// Creates the actions and the user resource, and provides them as context.
+    pub fn provide() -> Self {
+        let sign_in = ServerAction::<SignIn>::new();
+        let sign_up = ServerAction::<SignUp>::new();
+        let sign_out = ServerAction::<SignOut>::new();
+        let user = Resource::new(
+            move || {
+                (
+                    sign_in.version().get(),
+                    sign_up.version().get(),
+                    sign_out.version().get(),
+                )
+            },
+            |_| current_user(),
+        );
+        let actions = Self {
+            sign_in,
+            sign_up,
+            sign_out,
+            user,
+        };
+        provide_context(actions);
+        actions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/settings?tab=key")), "/settings?tab=key");
+        assert_eq!(safe_next(Some("//evil.test/")), "/studio");
+        assert_eq!(safe_next(Some("https://evil.test/")), "/studio");
+        assert_eq!(safe_next(Some("/\\evil.test")), "/studio");
+        assert_eq!(safe_next(None), "/studio");
+    }
+}

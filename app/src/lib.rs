@@ -1,0 +1,17 @@
+//! The user interface and everything that crosses between browser and server: components, pages,
+//! wire types and server functions. Compiled twice, for the browser (`hydrate`) and the server
+//! (`ssr`); nothing in here touches the database, the cipher or OpenRouter directly. Server
+//! functions reach server-side use cases through the [`ports::Backend`] port, which the `server`
+//! crate implements and provides through Leptos context.
+
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ports;
+pub mod shell;
+pub mod wire;
+
+pub use error::AppError;
+pub use shell::{shell, App};

@@ -1,0 +1,6 @@
+//! One file per page.
+
+pub mod home;
+pub mod not_found;
+pub mod signin;
+pub mod signup;

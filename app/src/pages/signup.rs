@@ -1,0 +1,41 @@
+//! `/signup`: creates an account and signs it in.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::auth::AuthActions;
+use crate::components::error_text::ErrorText;
+
+/// The sign-up page.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let actions = expect_context::<AuthActions>();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let pending = actions.sign_up.pending();
+    let error = Signal::derive(move || actions.sign_up.value().get().and_then(Result::err));
+    view! {
+        <section class="card narrow">
+            <h1>"Create your account"</h1>
+            <ActionForm action=actions.sign_up attr:data-testid="signup-form">
+                <input type="hidden" name="next" prop:value=next/>
+                <label for="signup-name">"Name " <span class="hint">"(optional)"</span></label>
+                <input id="signup-name" name="name" type="text" autocomplete="name" maxlength="100"/>
+                <label for="signup-email">"Email"</label>
+                <input id="signup-email" name="email" type="email" autocomplete="email" required/>
+                <label for="signup-password">"Password"</label>
+                <input id="signup-password" name="password" type="password" autocomplete="new-password"
+                    minlength="8" maxlength="128" required aria-describedby="signup-password-hint"/>
+                <p id="signup-password-hint" class="hint">"8 to 128 characters."</p>
+                <ErrorText error/>
+                <p>
+                    <button class="button" type="submit" disabled=move || pending.get()>
+                        {move || if pending.get() { "Creating…" } else { "Create account" }}
+                    </button>
+                </p>
+            </ActionForm>
+            <p class="hint">"Already have an account? " <a href=move || format!("/signin?next={}", next())>"Sign in"</a></p>
+        </section>
+    }
+}

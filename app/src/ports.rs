@@ -1,0 +1,73 @@
+//! The port through which server functions reach server-side use cases.
+//!
+//! `app` cannot depend on `server` (the arrow points the other way), so it declares what it needs
+//! here and the `server` crate implements it once, calling the same use-case functions its REST
+//! routes call. The implementation is provided to Leptos as context; server functions fetch it
+//! with [`backend`] and pass the request's [`Parts`] so the server can tell who is asking.
+
+use std::sync::Arc;
+
+use http::request::Parts;
+use leptos::prelude::use_context;
+
+use crate::error::AppError;
+use crate::wire::{Redacted, ServerStatus, SessionInfo, UserDto};
+
+/// Server-side use cases, as the UI sees them.
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// The server's health and database kind.
+    async fn server_status(&self) -> Result<ServerStatus, AppError>;
+    /// Creates an account and signs it in.
+    async fn sign_up(
+        &self,
+        req: &Parts,
+        email: String,
+        password: Redacted,
+        name: Option<String>,
+    ) -> Result<UserDto, AppError>;
+    /// Signs in.
+    async fn sign_in(
+        &self,
+        req: &Parts,
+        email: String,
+        password: Redacted,
+    ) -> Result<UserDto, AppError>;
+    /// Signs out (ends the server-side session).
+    async fn sign_out(&self, req: &Parts) -> Result<(), AppError>;
+    /// The signed-in user, or `None`.
+    async fn current_user(&self, req: &Parts) -> Result<Option<UserDto>, AppError>;
+    /// The caller's sessions.
+    async fn list_sessions(&self, req: &Parts) -> Result<Vec<SessionInfo>, AppError>;
+    /// Ends one of the caller's sessions.
+    async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError>;
+    /// Ends all of the caller's sessions but this one.
+    async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError>;
+}
+
+/// The shared handle placed in Leptos context.
+#[derive(Clone)]
+pub struct BackendHandle(pub Arc<dyn Backend>);
+
+/// Fetches the backend and the current request from context, or fails with an internal error
+/// (logged) if either is missing.
+pub fn backend() -> Result<(Arc<dyn Backend>, Parts), AppError> {
+    let handle = use_context::<BackendHandle>();
+    let parts = use_context::<Parts>();
+    match (handle, parts) {
+        (Some(h), Some(p)) => Ok((h.0, p)),
+        _ => {
+            leptos::logging::error!("the Backend port or the request was not in Leptos context");
+            Err(AppError::internal())
+        }
+    }
+}
+
+/// Sets the HTTP status of the server function's response to the error's.
+pub fn set_status(error: &AppError) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(error.status) {
+            response.set_status(code);
+        }
+    }
+}

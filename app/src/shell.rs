@@ -1,0 +1,92 @@
+//! The HTML document and the router.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::auth::AuthActions;
+use crate::components::user_menu::UserMenu;
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFound;
+use crate::pages::signin::SignInPage;
+use crate::pages::signup::SignUpPage;
+
+/// The whole document, rendered on the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: navigation and pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    AuthActions::provide();
+    // Effects run only in the browser, so this marks the moment hydration finished; the browser
+    // tests wait for it instead of sleeping.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/studio.css"/>
+        <Title text="AiAppsy Web Studio"/>
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">"AiAppsy Web Studio"</a>
+                <nav aria-label="Main">
+                    <A href="/">"Home"</A>
+                    <A href="/studio">"Studio"</A>
+                    <A href="/usage">"Usage"</A>
+                    <A href="/settings">"Settings"</A>
+                </nav>
+                <UserMenu/>
+            </header>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/signin") view=SignInPage/>
+                    <Route path=path!("/signup") view=SignUpPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Sends this page's CSP: scripts and styles only from the app itself or with this response's
+/// nonce, WASM allowed to compile, nothing framed, no plugins.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}

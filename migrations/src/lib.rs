@@ -1,0 +1,22 @@
+//! The database schema's history. Migrations are frozen: each one describes the schema as it was on
+//! its day and imports no project crate, so today's entities can change without rewriting the past.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_seed_tables;
+mod m20261126_000002_add_password_auth;
+mod m20261126_000003_create_api_keys;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_seed_tables::Migration),
+            Box::new(m20261126_000002_add_password_auth::Migration),
+            Box::new(m20261126_000003_create_api_keys::Migration),
+        ]
+    }
+}

@@ -1,0 +1,151 @@
+//! A tower-sessions store in the app's own `sessions` table, through SeaORM, so SQLite and
+//! PostgreSQL behave alike and several instances share sessions.
+//!
+//! The cookie's session id is never stored: rows are keyed by its SHA-256, so a copy of the
+//! database does not hand out live sessions. A save never recreates a row that is gone: a session
+//! revoked (sign-out elsewhere, password change) while one of its requests was in flight stays
+//! revoked.
+
+use std::sync::Arc;
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+use crate::auth::clock::Clock;
+use crate::auth::ids::new_id;
+use crate::auth::session::keys;
+use crate::entities::session;
+
+/// The SeaORM-backed session store.
+#[derive(Clone)]
+pub struct SeaOrmStore {
+    db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    idle_secs: i64,
+}
+
+impl std::fmt::Debug for SeaOrmStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SeaOrmStore")
+    }
+}
+
+/// The stored form of a session id.
+pub fn key_hash(id: &Id) -> String {
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn data_string(record: &Record, key: &str) -> Option<String> {
+    record
+        .data
+        .get(key)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+impl SeaOrmStore {
+    /// A store on `db`. Idle expiry is judged by `clock`: every save pushes it `idle_secs` ahead
+    /// (tower-sessions' own expiry date follows the system clock, which tests cannot move).
+    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, idle_secs: i64) -> Self {
+        Self {
+            db,
+            clock,
+            idle_secs,
+        }
+    }
+
+    fn expires_at(&self) -> i64 {
+        self.clock.unix() + self.idle_secs
+    }
+
+    /// Deletes rows whose idle expiry has passed; run periodically.
+    pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
+        let res = session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(self.clock.unix()))
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected)
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for SeaOrmStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let user_id = data_string(record, keys::USER_ID)
+            .ok_or_else(|| backend("only signed-in sessions are stored"))?;
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let now = self.clock.now();
+        // A collision of 128-bit random ids is not expected; retry a few times all the same.
+        for _ in 0..3 {
+            let row = session::ActiveModel {
+                id: Set(new_id()),
+                key_hash: Set(key_hash(&record.id)),
+                user_id: Set(user_id.clone()),
+                data: Set(data.clone()),
+                expires_at: Set(self.expires_at()),
+                created_at: Set(now),
+                last_seen_at: Set(now),
+                user_agent: Set(data_string(record, keys::USER_AGENT)),
+                ip: Set(data_string(record, keys::IP)),
+            };
+            match session::Entity::insert(row).exec(&self.db).await {
+                Ok(_) => return Ok(()),
+                Err(e) if e.to_string().to_lowercase().contains("unique") => {
+                    record.id = Id::default();
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        Err(backend("could not allocate a unique session id"))
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        session::Entity::update_many()
+            .col_expr(session::Column::Data, Expr::value(data))
+            .col_expr(session::Column::ExpiresAt, Expr::value(self.expires_at()))
+            .col_expr(session::Column::LastSeenAt, Expr::value(self.clock.now()))
+            .filter(session::Column::KeyHash.eq(key_hash(&record.id)))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row = session::Entity::find()
+            .filter(session::Column::KeyHash.eq(key_hash(id)))
+            .filter(session::Column::ExpiresAt.gt(self.clock.unix()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        session::Entity::delete_many()
+            .filter(session::Column::KeyHash.eq(key_hash(id)))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

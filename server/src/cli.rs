@@ -1,0 +1,114 @@
+//! The command line: `studio` serves; subcommands do maintenance.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::db;
+use crate::error::StartupError;
+use crate::startup::Application;
+use crate::vault::keyring::KeyRingSource;
+use crate::vault::ring::SharedRing;
+use crate::vault::rotate as rewrap;
+
+const SETTINGS: &str = "\
+Settings (environment variables; all optional):
+  LEPTOS_SITE_ADDR     address to listen on                [127.0.0.1:3000]
+  DATABASE_URL         sqlite://PATH or postgres://USER@HOST:PORT/DB
+                                                           [sqlite://data/studio.db]
+  OPENROUTER_BASE_URL  OpenRouter's API base               [https://openrouter.ai/api/v1]
+  LEPTOS_SITE_ROOT     folder with the built site (WASM, CSS, assets) [target/site]
+  PUBLIC_URL           the URL browsers use; https makes cookies Secure  [http://LEPTOS_SITE_ADDR]
+  TRUSTED_PROXIES      comma-separated proxy IPs whose X-Forwarded-For is believed   [none]
+  SESSION_IDLE_MINUTES     sign out after this much inactivity             [30]
+  SESSION_ABSOLUTE_HOURS   sign out this long after sign-in, active or not [12]
+  UPSTREAM_TIMEOUT_SECS    how long an AI call may wait for OpenRouter     [120]
+  STUDIO_MASTER_KEYS   the master-key ring, 1:<base64 of 32 bytes>[,2:...]; required with PostgreSQL
+  STUDIO_MASTER_KEY_PRIMARY  the version new encryptions use        [the highest]
+  STUDIO_KEYRING_FILE  a key-ring file instead (created, mode 0600, if missing)
+                                                           [keyring.json beside the SQLite file]
+  RUST_LOG             log filter, e.g. info or server=debug          [info]
+
+With no settings at all, studio creates data/studio.db under the working directory, applies the
+migrations and serves on 127.0.0.1:3000.";
+
+/// AiAppsy Web Studio: bring-your-own-key AI coding studio.
+#[derive(Debug, Parser)]
+#[command(name = "studio", version, about, after_help = SETTINGS)]
+pub struct Cli {
+    /// What to do; serving is the default.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and its API (the default).
+    Serve,
+    /// Add a new primary master key (file rings; with STUDIO_MASTER_KEYS, set the new key and
+    /// STUDIO_MASTER_KEY_PRIMARY first) and re-encrypt every stored API key under it. Safe to
+    /// interrupt, to re-run and to run while servers are serving.
+    RotateKey,
+    /// Re-encrypt every stored API key under the current primary (finish an interrupted rotation).
+    Rewrap,
+}
+
+/// Runs the chosen command to completion.
+pub async fn run(cli: Cli) -> Result<(), StartupError> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(config).await?;
+            app.run_until_stopped().await
+        }
+        Command::RotateKey => rotate(config, true).await,
+        Command::Rewrap => rotate(config, false).await,
+    }
+}
+
+async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
+    let db = db::connect(&config.database).await?;
+    db::migrate(&db, &config.database).await?;
+    let (shared, _) = SharedRing::load(&config.keyring)
+        .map_err(|e| StartupError::config(ring_var(&config), e))?;
+    let mut ring = (*shared.current()).clone();
+    if add_version {
+        match &config.keyring {
+            KeyRingSource::File(path) => {
+                ring = ring.with_new_primary();
+                ring.save_file(path)
+                    .map_err(|e| StartupError::config("STUDIO_KEYRING_FILE", e))?;
+                println!(
+                    "added master key version {} to {}",
+                    ring.primary().0,
+                    path.display()
+                );
+            }
+            KeyRingSource::Env { .. } => println!(
+                "the ring comes from STUDIO_MASTER_KEYS: rewrapping under its primary, version {}",
+                ring.primary().0
+            ),
+        }
+    }
+    let report = rewrap::rewrap_all(&db, &ring).await.map_err(|e| {
+        StartupError::Other(format!(
+            "the rewrap stopped: {e}; run `studio rewrap` to resume"
+        ))
+    })?;
+    println!(
+        "rewrapped {} keys under version {} ({} changed meanwhile, {} undecryptable)",
+        report.rewrapped,
+        ring.primary().0,
+        report.raced,
+        report.unusable
+    );
+    Ok(())
+}
+
+/// The setting to name when the key ring is at fault.
+pub fn ring_var(config: &Config) -> &'static str {
+    match config.keyring {
+        KeyRingSource::Env { .. } => "STUDIO_MASTER_KEYS",
+        KeyRingSource::File(_) => "STUDIO_KEYRING_FILE",
+    }
+}

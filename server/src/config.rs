@@ -1,0 +1,353 @@
+//! Typed configuration, read once from the environment at start-up. A bad value fails fast with
+//! the variable's name in the message.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::error::StartupError;
+use crate::vault::keyring::KeyRingSource;
+
+/// The default OpenRouter API base.
+pub const DEFAULT_OPENROUTER_BASE_URL: &str = "https://openrouter.ai/api/v1";
+/// The embedded default database, relative to the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/studio.db";
+
+/// Everything the server needs to know to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen (`LEPTOS_SITE_ADDR`); port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Which database to use (`DATABASE_URL`).
+    pub database: DatabaseUrl,
+    /// OpenRouter's API base, without a trailing slash (`OPENROUTER_BASE_URL`).
+    pub openrouter_base_url: String,
+    /// The folder holding the built site (`LEPTOS_SITE_ROOT`).
+    pub site_root: String,
+    /// The origin browsers use to reach the app (`PUBLIC_URL`), e.g. `https://studio.example.com`;
+    /// cookies are `Secure` when it is https, and cross-origin writes are refused against it.
+    pub public_origin: String,
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`, comma-separated IPs).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Idle session timeout in seconds (`SESSION_IDLE_MINUTES`, default 30).
+    pub session_idle_secs: i64,
+    /// Absolute session lifetime in seconds (`SESSION_ABSOLUTE_HOURS`, default 12).
+    pub session_absolute_secs: i64,
+    /// Where the master-key ring comes from.
+    pub keyring: KeyRingSource,
+    /// How long an AI call may wait for OpenRouter, in seconds (`UPSTREAM_TIMEOUT_SECS`, 120).
+    pub upstream_timeout_secs: u64,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, StartupError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `get`, so tests can supply their own.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, StartupError> {
+        let read = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let addr = match read("LEPTOS_SITE_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(raw) => raw.parse().map_err(|_| {
+                StartupError::config(
+                    "LEPTOS_SITE_ADDR",
+                    "expected HOST:PORT such as 127.0.0.1:3000",
+                )
+            })?,
+        };
+        let database = DatabaseUrl::parse(
+            read("DATABASE_URL")
+                .as_deref()
+                .unwrap_or(DEFAULT_DATABASE_URL),
+        )
+        .map_err(|reason| StartupError::config("DATABASE_URL", reason))?;
+        let openrouter_base_url = parse_base_url(
+            read("OPENROUTER_BASE_URL")
+                .as_deref()
+                .unwrap_or(DEFAULT_OPENROUTER_BASE_URL),
+        )
+        .map_err(|reason| StartupError::config("OPENROUTER_BASE_URL", reason))?;
+        let site_root = read("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned());
+        let public_origin = match read("PUBLIC_URL") {
+            Some(raw) => parse_origin(&raw).map_err(|r| StartupError::config("PUBLIC_URL", r))?,
+            None => format!("http://{addr}"),
+        };
+        let trusted_proxies = match read("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(raw) => raw
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse::<IpAddr>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| {
+                    StartupError::config("TRUSTED_PROXIES", "expected comma-separated IP addresses")
+                })?,
+        };
+        let positive = |var: &'static str, default: i64| -> Result<i64, StartupError> {
+            match read(var) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or_else(|| StartupError::config(var, "expected a whole number from 1")),
+            }
+        };
+        let session_idle_secs = positive("SESSION_IDLE_MINUTES", 30)? * 60;
+        let session_absolute_secs = positive("SESSION_ABSOLUTE_HOURS", 12)? * 3600;
+        let upstream_timeout_secs = positive("UPSTREAM_TIMEOUT_SECS", 120)?.unsigned_abs();
+        let keyring = if let Some(spec) = read("STUDIO_MASTER_KEYS") {
+            let primary = match read("STUDIO_MASTER_KEY_PRIMARY") {
+                None => None,
+                Some(p) => Some(p.parse::<u32>().map_err(|_| {
+                    StartupError::config(
+                        "STUDIO_MASTER_KEY_PRIMARY",
+                        "expected a key version number",
+                    )
+                })?),
+            };
+            KeyRingSource::Env {
+                spec: secrecy::SecretString::from(spec),
+                primary,
+            }
+        } else if let Some(path) = read("STUDIO_KEYRING_FILE") {
+            KeyRingSource::File(PathBuf::from(path))
+        } else if let Some(db_path) = database.sqlite_path() {
+            let dir = db_path.parent().map(PathBuf::from).unwrap_or_default();
+            KeyRingSource::File(dir.join("keyring.json"))
+        } else {
+            return Err(StartupError::config(
+                "STUDIO_MASTER_KEYS",
+                "required with PostgreSQL (1:<base64 of 32 random bytes>[,2:…]), or set STUDIO_KEYRING_FILE",
+            ));
+        };
+        Ok(Self {
+            addr,
+            database,
+            openrouter_base_url,
+            site_root,
+            public_origin,
+            trusted_proxies,
+            session_idle_secs,
+            session_absolute_secs,
+            keyring,
+            upstream_timeout_secs,
+        })
+    }
+
+    /// Whether browsers reach the app over https (cookies are then `Secure` and `__Host-`).
+    pub fn is_https(&self) -> bool {
+        self.public_origin.starts_with("https://")
+    }
+}
+
+/// `scheme://host[:port]` of a URL, lower-cased, without path or trailing slash.
+fn parse_origin(raw: &str) -> Result<String, String> {
+    let url = parse_base_url(raw)?;
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
+    let host = rest.split('/').next().unwrap_or_default();
+    Ok(format!("{scheme}://{}", host.to_lowercase()))
+}
+
+fn parse_base_url(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or("expected an http:// or https:// URL such as https://openrouter.ai/api/v1")?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err("expected a URL with a host, such as https://openrouter.ai/api/v1".into());
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// One SQLite file, the embedded default.
+    Sqlite,
+    /// PostgreSQL, for several instances behind a load balancer.
+    Postgres,
+}
+
+impl DatabaseKind {
+    /// `"sqlite"` or `"postgres"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// A parsed `DATABASE_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    url: String,
+    kind: DatabaseKind,
+    sqlite_path: Option<PathBuf>,
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:` and `postgres(ql)://…`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if let Some(rest) = raw.strip_prefix("sqlite:") {
+            let rest = rest.strip_prefix("//").unwrap_or(rest);
+            let path = rest.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err("expected sqlite://PATH, such as sqlite://data/studio.db".into());
+            }
+            let sqlite_path = (path != ":memory:").then(|| PathBuf::from(path));
+            Ok(Self {
+                url: raw.to_owned(),
+                kind: DatabaseKind::Sqlite,
+                sqlite_path,
+            })
+        } else if let Some(rest) = raw
+            .strip_prefix("postgres://")
+            .or_else(|| raw.strip_prefix("postgresql://"))
+        {
+            let host = rest.rsplit('@').next().unwrap_or_default();
+            if host.is_empty() || host.starts_with('/') {
+                return Err("expected postgres://USER@HOST:PORT/DATABASE".into());
+            }
+            Ok(Self {
+                url: raw.to_owned(),
+                kind: DatabaseKind::Postgres,
+                sqlite_path: None,
+            })
+        } else {
+            Err("expected a URL starting with sqlite:// or postgres://".into())
+        }
+    }
+
+    /// The engine.
+    pub fn kind(&self) -> DatabaseKind {
+        self.kind
+    }
+
+    /// The SQLite file, if this is a file-backed SQLite URL.
+    pub fn sqlite_path(&self) -> Option<&PathBuf> {
+        self.sqlite_path.as_ref()
+    }
+
+    /// The URL as given, for the driver. Not for logs: it may hold a password.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL with any password replaced, safe to log.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.url.split_once("://") else {
+            return self.url.clone();
+        };
+        match rest.rsplit_once('@') {
+            Some((userinfo, host)) => {
+                let user = userinfo.split(':').next().unwrap_or_default();
+                let masked = if userinfo.contains(':') {
+                    format!("{user}:***")
+                } else {
+                    user.to_owned()
+                };
+                format!("{scheme}://{masked}@{host}")
+            }
+            None => self.url.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DatabaseUrl")
+            .field(&self.redacted())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, StartupError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn no_environment_gives_the_embedded_defaults() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database.kind(), DatabaseKind::Sqlite);
+        assert_eq!(
+            c.database.sqlite_path(),
+            Some(&PathBuf::from("data/studio.db"))
+        );
+        assert_eq!(c.openrouter_base_url, "https://openrouter.ai/api/v1");
+    }
+
+    #[test]
+    fn a_malformed_database_url_names_the_variable() {
+        let err = config(&[("DATABASE_URL", "mysql://x")]).expect_err("mysql is not supported");
+        assert!(err.to_string().starts_with("DATABASE_URL: "), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_site_addr_names_the_variable() {
+        let err = config(&[("LEPTOS_SITE_ADDR", "localhost")]).expect_err("no port");
+        assert!(err.to_string().starts_with("LEPTOS_SITE_ADDR: "), "{err}");
+    }
+
+    #[test]
+    fn the_openrouter_base_url_loses_its_trailing_slash() {
+        let c = config(&[("OPENROUTER_BASE_URL", "http://127.0.0.1:9/api/v1/")]).expect("valid");
+        assert_eq!(c.openrouter_base_url, "http://127.0.0.1:9/api/v1");
+        assert!(config(&[("OPENROUTER_BASE_URL", "ftp://x")]).is_err());
+    }
+
+    #[test]
+    fn the_public_origin_defaults_to_the_listening_address_and_drops_paths() {
+        assert_eq!(
+            config(&[]).expect("valid").public_origin,
+            "http://127.0.0.1:3000"
+        );
+        let c = config(&[("PUBLIC_URL", "https://Studio.example.com/app/")]).expect("valid");
+        assert_eq!(c.public_origin, "https://studio.example.com");
+        assert!(c.is_https());
+    }
+
+    #[test]
+    fn the_key_ring_file_sits_beside_the_sqlite_database_and_postgres_needs_a_ring() {
+        let c = config(&[("DATABASE_URL", "sqlite://var/x/studio.db")]).expect("valid");
+        assert!(
+            matches!(c.keyring, KeyRingSource::File(ref p) if p == &PathBuf::from("var/x/keyring.json"))
+        );
+        let err = config(&[("DATABASE_URL", "postgres://u@h/db")]).expect_err("no ring");
+        assert!(err.to_string().starts_with("STUDIO_MASTER_KEYS: "), "{err}");
+    }
+
+    #[test]
+    fn master_keys_never_print() {
+        let c = config(&[(
+            "STUDIO_MASTER_KEYS",
+            "1:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=",
+        )])
+        .expect("valid");
+        assert!(!format!("{c:?}").contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn postgres_passwords_never_reach_the_redacted_form() {
+        let url = DatabaseUrl::parse("postgres://app:hunter2@db:5432/studio").expect("valid");
+        assert_eq!(url.redacted(), "postgres://app:***@db:5432/studio");
+        assert!(!format!("{url:?}").contains("hunter2"));
+    }
+}

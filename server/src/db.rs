@@ -1,0 +1,95 @@
+//! The database adapter: connecting (SQLite or PostgreSQL from one URL), migrating, and checking
+//! that the database still answers.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
+
+use crate::config::{DatabaseKind, DatabaseUrl};
+use crate::error::StartupError;
+
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Connects to the database `url` names, creating a SQLite file (and its folder) if needed.
+pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StartupError> {
+    let unreachable = |e: sea_orm::sqlx::Error| {
+        StartupError::config(
+            "DATABASE_URL",
+            format!("cannot open the database at {}: {e}", url.redacted()),
+        )
+    };
+    match url.kind() {
+        DatabaseKind::Sqlite => {
+            if let Some(folder) = url.sqlite_path().and_then(|p| p.parent()) {
+                if !folder.as_os_str().is_empty() {
+                    std::fs::create_dir_all(folder).map_err(|e| {
+                        StartupError::config(
+                            "DATABASE_URL",
+                            format!("cannot create the folder {}: {e}", folder.display()),
+                        )
+                    })?;
+                }
+            }
+            let options = SqliteConnectOptions::from_str(url.expose())
+                .map_err(|e| {
+                    StartupError::config("DATABASE_URL", format!("not a SQLite URL: {e}"))
+                })?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await
+                .map_err(unreachable)?;
+            Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+        }
+        DatabaseKind::Postgres => {
+            let options = PgConnectOptions::from_str(url.expose()).map_err(|e| {
+                StartupError::config("DATABASE_URL", format!("not a PostgreSQL URL: {e}"))
+            })?;
+            let pool = PgPoolOptions::new()
+                .max_connections(20)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await
+                .map_err(unreachable)?;
+            Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
+        }
+    }
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection, url: &DatabaseUrl) -> Result<(), StartupError> {
+    Migrator::up(db, None).await.map_err(|e| {
+        StartupError::config(
+            "DATABASE_URL",
+            format!("cannot migrate the database at {}: {e}", url.redacted()),
+        )
+    })
+}
+
+/// Whether the database answers a trivial query within a short time.
+pub async fn is_reachable(db: &DatabaseConnection) -> bool {
+    match tokio::time::timeout(PING_TIMEOUT, db.ping()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "database ping failed");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("database ping timed out");
+            false
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The composition root of AiAppsy Web Studio: configuration, start-up, the REST API and the
+//! adapters (database, sessions, key vault, OpenRouter client). It alone reads the environment
+//! and binds sockets.
+
+pub mod auth;
+pub mod backend;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod openrouter;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod vault;
+pub mod web;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,41 @@
+//! `GET /health`: 200 while the database answers, 503 with a JSON reason when it does not.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::json;
+
+use app::wire::ServerStatus;
+
+use crate::db;
+use crate::state::AppState;
+
+/// The use case: is the server healthy?
+pub async fn status(state: &AppState) -> ServerStatus {
+    ServerStatus {
+        database: state.config.database.kind().as_str().to_owned(),
+        database_ok: db::is_reachable(&state.db).await,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
+/// The route.
+pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    let s = status(&state).await;
+    if s.database_ok {
+        (
+            StatusCode::OK,
+            Json(json!({"status": "ok", "database": s.database})),
+        )
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "unavailable",
+                "database": s.database,
+                "reason": "The database is not answering.",
+            })),
+        )
+    }
+}

@@ -1,0 +1,270 @@
+//! Building and running the application. `main` and the integration tests both go through
+//! [`Application::build`], so tests exercise the real router on a real socket.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::ports::BackendHandle;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::auth::session::SessionPolicy;
+use crate::auth::store::SeaOrmStore;
+use crate::auth::throttle::IpThrottle;
+use crate::auth::{Clock, PasswordHasher, SystemClock};
+use crate::backend::StudioBackend;
+use crate::config::Config;
+use crate::db;
+use crate::error::StartupError;
+use crate::openrouter::client::Timeouts;
+use crate::openrouter::OpenRouterClient;
+use crate::routes;
+use crate::state::AppState;
+use crate::vault::keyring::KeyRingSource;
+use crate::vault::ring::SharedRing;
+use crate::web::csrf;
+use crate::web::guard;
+use crate::web::headers::security_headers;
+
+/// A built application: a bound listener and its router, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, binds the listener and assembles the routes.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Application::build`] with a chosen clock (tests move time instead of sleeping).
+    pub async fn build_with_clock(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
+        let db = db::connect(&config.database).await?;
+        db::migrate(&db, &config.database).await?;
+        let listener = TcpListener::bind(config.addr).await.map_err(|e| {
+            StartupError::config(
+                "LEPTOS_SITE_ADDR",
+                format!("cannot listen on {}: {e}", config.addr),
+            )
+        })?;
+        let ring = load_ring(&config, &db).await?;
+        let openrouter = OpenRouterClient::new(
+            &config.openrouter_base_url,
+            &config.public_origin,
+            Timeouts {
+                completion: std::time::Duration::from_secs(config.upstream_timeout_secs),
+                ..Timeouts::default()
+            },
+        )
+        .map_err(StartupError::Other)?;
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        let state = AppState {
+            leptos_options: leptos_options(&config),
+            db,
+            clock,
+            session_policy: SessionPolicy {
+                idle_secs: config.session_idle_secs,
+                absolute_secs: config.session_absolute_secs,
+            },
+            hasher: PasswordHasher::new(cores),
+            ip_throttle: Arc::new(IpThrottle::default()),
+            ring,
+            openrouter,
+            config: Arc::new(config),
+        };
+        spawn_session_sweeper(SeaOrmStore::new(
+            state.db.clone(),
+            state.clock.clone(),
+            state.session_policy.idle_secs,
+        ));
+        let router = router(state.clone());
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or(self.state.config.addr)
+    }
+
+    /// The application state (tests call use cases directly with it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The database pool, for tests that need to break or inspect it.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes.
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let addr = self.local_addr();
+        tracing::info!(
+            "listening on http://{addr} with database {}",
+            self.state.config.database.redacted()
+        );
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await
+        .map_err(|e| StartupError::Other(format!("the server stopped: {e}")))
+    }
+}
+
+/// Loads the key ring, creating the embedded default's file on first start, and refuses to start
+/// if stored keys use a version the ring lacks (there is no plaintext fallback).
+async fn load_ring(config: &Config, db: &DatabaseConnection) -> Result<SharedRing, StartupError> {
+    let var = crate::cli::ring_var(config);
+    let (ring, created) =
+        SharedRing::load(&config.keyring).map_err(|e| StartupError::config(var, e))?;
+    if let (true, KeyRingSource::File(path)) = (created, &config.keyring) {
+        tracing::info!(path = %path.display(), "created a new master-key ring; back it up with the database");
+    }
+    let current = ring.current();
+    let in_use = crate::vault::rotate::versions_in_use(db)
+        .await
+        .map_err(|e| StartupError::Other(format!("cannot read the stored keys: {e}")))?;
+    if let Some(missing) = in_use.into_iter().find(|v| !current.contains(*v)) {
+        return Err(StartupError::config(
+            var,
+            format!("stored API keys use master key version {missing}, which the key ring lacks"),
+        ));
+    }
+    Ok(ring)
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("studio")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build()
+}
+
+/// Assembles every route: the REST API, the Leptos pages and server functions, static files,
+/// and the layers around them (outermost last).
+pub fn router(state: AppState) -> Router {
+    let leptos_options = state.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    let backend = BackendHandle(Arc::new(StudioBackend::new(state.clone())));
+    let https = state.config.is_https();
+    let store = SeaOrmStore::new(
+        state.db.clone(),
+        state.clock.clone(),
+        state.session_policy.idle_secs,
+    );
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(if https { "__Host-sid" } else { "studio_sid" })
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            state.session_policy.idle_secs,
+        )))
+        .with_always_save(true);
+    routes::router()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(backend.clone());
+                leptos::nonce::provide_nonce();
+            },
+            move || app::shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_sign_in,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(security_headers))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            AUTHORIZATION,
+            COOKIE,
+            SET_COOKIE,
+        ]))
+        .with_state(state)
+}
+
+/// The largest request body any route accepts; routes set smaller limits of their own.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+fn spawn_session_sweeper(store: SeaOrmStore) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match store.delete_expired().await {
+                Ok(n) if n > 0 => tracing::info!(sessions.deleted = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

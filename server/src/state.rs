@@ -1,0 +1,37 @@
+//! The one state struct, built once, given to axum as state and to Leptos as context.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::session::SessionPolicy;
+use crate::auth::throttle::IpThrottle;
+use crate::auth::{Clock, PasswordHasher};
+use crate::config::Config;
+use crate::openrouter::OpenRouterClient;
+use crate::vault::ring::SharedRing;
+
+/// Everything a request handler may need.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos' own settings (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// The configuration read at start-up.
+    pub config: Arc<Config>,
+    /// The time source (a test clock in tests).
+    pub clock: Arc<dyn Clock>,
+    /// Session lifetimes.
+    pub session_policy: SessionPolicy,
+    /// Argon2id with bounded concurrency.
+    pub hasher: PasswordHasher,
+    /// Failed sign-ins per client IP.
+    pub ip_throttle: Arc<IpThrottle>,
+    /// The master-key ring.
+    pub ring: SharedRing,
+    /// The OpenRouter client.
+    pub openrouter: OpenRouterClient,
+}

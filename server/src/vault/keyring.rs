@@ -1,0 +1,253 @@
+//! The master-key ring: several versioned 32-byte keys, one primary for new encryptions, the
+//! others kept for reading until the rewrap has moved every row off them.
+//!
+//! Sources, in order: `STUDIO_MASTER_KEYS` (`1:<base64>,2:<base64>`, for production and several
+//! instances), else a JSON file (mode 0600) beside the SQLite database, created on first start.
+//! `Debug` prints only the versions.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+/// The key ring.
+#[derive(Clone)]
+pub struct KeyRing {
+    keys: BTreeMap<u32, Zeroizing<[u8; 32]>>,
+    primary: u32,
+}
+
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyRing")
+            .field("versions", &self.keys.keys().collect::<Vec<_>>())
+            .field("primary", &self.primary)
+            .finish()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct RingFile {
+    primary: u32,
+    keys: BTreeMap<u32, String>,
+}
+
+fn decode_key(kid: u32, b64: &str) -> Result<Zeroizing<[u8; 32]>, String> {
+    let bytes = Zeroizing::new(
+        STANDARD
+            .decode(b64.trim())
+            .map_err(|_| format!("master key {kid} is not valid base64"))?,
+    );
+    let arr: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| format!("master key {kid} must be 32 bytes (it is {})", bytes.len()))?;
+    Ok(Zeroizing::new(arr))
+}
+
+impl KeyRing {
+    /// A ring from raw keys; `primary` must be among them.
+    pub fn from_keys(
+        keys: impl IntoIterator<Item = (u32, [u8; 32])>,
+        primary: u32,
+    ) -> Result<Self, String> {
+        let keys: BTreeMap<_, _> = keys
+            .into_iter()
+            .map(|(k, v)| (k, Zeroizing::new(v)))
+            .collect();
+        Self::checked(keys, primary)
+    }
+
+    fn checked(keys: BTreeMap<u32, Zeroizing<[u8; 32]>>, primary: u32) -> Result<Self, String> {
+        if keys.is_empty() {
+            return Err("the key ring has no keys".into());
+        }
+        if !keys.contains_key(&primary) {
+            return Err(format!(
+                "the primary key version {primary} is not in the ring"
+            ));
+        }
+        if keys.keys().any(|k| *k == 0) {
+            return Err("key versions start at 1".into());
+        }
+        Ok(Self { keys, primary })
+    }
+
+    /// Parses `1:<base64>,2:<base64>`; the primary is `primary`, or else the highest version.
+    pub fn parse(spec: &str, primary: Option<u32>) -> Result<Self, String> {
+        let mut keys = BTreeMap::new();
+        for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (kid, b64) = entry
+                .split_once(':')
+                .ok_or("expected VERSION:BASE64 entries")?;
+            let kid: u32 = kid
+                .trim()
+                .parse()
+                .map_err(|_| "key versions are whole numbers")?;
+            keys.insert(kid, decode_key(kid, b64)?);
+        }
+        let primary = primary
+            .or_else(|| keys.keys().next_back().copied())
+            .unwrap_or(0);
+        Self::checked(keys, primary)
+    }
+
+    /// A ring with one fresh random key, version 1.
+    pub fn generate() -> Self {
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(key.as_mut());
+        Self {
+            keys: BTreeMap::from([(1, key)]),
+            primary: 1,
+        }
+    }
+
+    /// This ring plus a fresh random key, which becomes the primary.
+    pub fn with_new_primary(&self) -> Self {
+        let next = self.keys.keys().next_back().copied().unwrap_or(0) + 1;
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(key.as_mut());
+        let mut keys = self.keys.clone();
+        keys.insert(next, key);
+        Self {
+            keys,
+            primary: next,
+        }
+    }
+
+    /// The primary version and key.
+    pub fn primary(&self) -> (u32, &[u8; 32]) {
+        // `checked` guarantees the primary is present.
+        let key = self
+            .keys
+            .get(&self.primary)
+            .map(|k| &**k)
+            .unwrap_or(&[0u8; 32]);
+        (self.primary, key)
+    }
+
+    /// The key with version `kid`.
+    pub fn get(&self, kid: u32) -> Option<&[u8; 32]> {
+        self.keys.get(&kid).map(|k| &**k)
+    }
+
+    /// Whether the ring has version `kid`.
+    pub fn contains(&self, kid: u32) -> bool {
+        self.keys.contains_key(&kid)
+    }
+
+    /// Reads a ring file.
+    pub fn load_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the key ring {}: {e}", path.display()))?;
+        let file: RingFile = serde_json::from_str(&text)
+            .map_err(|_| format!("the key ring {} is not valid", path.display()))?;
+        let keys = file
+            .keys
+            .iter()
+            .map(|(kid, b64)| decode_key(*kid, b64).map(|k| (*kid, k)))
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
+        Self::checked(keys, file.primary)
+    }
+
+    /// Writes the ring to `path` atomically, readable by its owner only.
+    pub fn save_file(&self, path: &Path) -> Result<(), String> {
+        let file = RingFile {
+            primary: self.primary,
+            keys: self
+                .keys
+                .iter()
+                .map(|(k, v)| (*k, STANDARD.encode(v.as_slice())))
+                .collect(),
+        };
+        let text = Zeroizing::new(serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?);
+        let tmp = path.with_extension("json.tmp");
+        let fail = |e: std::io::Error| format!("cannot write the key ring {}: {e}", path.display());
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let mut out = options.open(&tmp).map_err(fail)?;
+        out.write_all(text.as_bytes()).map_err(fail)?;
+        out.sync_all().map_err(fail)?;
+        std::fs::rename(&tmp, path).map_err(fail)?;
+        Ok(())
+    }
+}
+
+/// Where the ring comes from.
+#[derive(Debug, Clone)]
+pub enum KeyRingSource {
+    /// `STUDIO_MASTER_KEYS` (held redacted).
+    Env {
+        /// The spec.
+        spec: secrecy::SecretString,
+        /// `STUDIO_MASTER_KEY_PRIMARY`, if set.
+        primary: Option<u32>,
+    },
+    /// A file, created on first start if missing.
+    File(PathBuf),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_prints_versions_but_no_key_bytes() {
+        let ring = KeyRing::from_keys([(1, [0xAB; 32])], 1).expect("valid");
+        let shown = format!("{ring:?}");
+        assert_eq!(shown, "KeyRing { versions: [1], primary: 1 }");
+    }
+
+    #[test]
+    fn a_spec_parses_and_the_highest_version_is_primary_by_default() {
+        let k = STANDARD.encode([1u8; 32]);
+        let ring = KeyRing::parse(&format!("1:{k}, 3:{k}"), None).expect("valid");
+        assert_eq!(ring.primary().0, 3);
+        assert!(ring.contains(1) && !ring.contains(2));
+    }
+
+    #[test]
+    fn short_missing_or_malformed_keys_are_refused() {
+        let short = STANDARD.encode([1u8; 16]);
+        assert!(KeyRing::parse(&format!("1:{short}"), None)
+            .unwrap_err()
+            .contains("32 bytes"));
+        assert!(KeyRing::parse("", None).is_err());
+        assert!(KeyRing::parse("1:not base64!", None).is_err());
+        let k = STANDARD.encode([1u8; 32]);
+        assert!(
+            KeyRing::parse(&format!("1:{k}"), Some(2)).is_err(),
+            "primary must exist"
+        );
+    }
+
+    #[test]
+    fn a_ring_file_round_trips_with_owner_only_permissions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("keyring.json");
+        let ring = KeyRing::generate().with_new_primary();
+        ring.save_file(&path).expect("saves");
+        let back = KeyRing::load_file(&path).expect("loads");
+        assert_eq!(back.primary().0, 2);
+        assert_eq!(back.get(1), ring.get(1));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path)
+                .expect("exists")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

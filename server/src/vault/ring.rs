@@ -1,0 +1,105 @@
+//! The key ring as the running server holds it. A ring kept in a file is re-read when the file
+//! changes, so `studio rotate-key` can run while servers are serving: they pick up the new
+//! primary for writes and the new version for reads without a restart.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use crate::vault::keyring::{KeyRing, KeyRingSource};
+
+/// The shared, possibly reloading, ring.
+#[derive(Debug, Clone)]
+pub struct SharedRing {
+    inner: Arc<RwLock<Loaded>>,
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+struct Loaded {
+    ring: Arc<KeyRing>,
+    modified: Option<SystemTime>,
+}
+
+fn modified(path: &PathBuf) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+impl SharedRing {
+    /// Loads the ring from its source; a missing ring file is created with one fresh key.
+    /// Returns the ring and whether a file was created.
+    pub fn load(source: &KeyRingSource) -> Result<(Self, bool), String> {
+        match source {
+            KeyRingSource::Env { spec, primary } => {
+                use secrecy::ExposeSecret as _;
+                let ring = KeyRing::parse(spec.expose_secret(), *primary)?;
+                Ok((Self::fixed(ring), false))
+            }
+            KeyRingSource::File(path) => {
+                let created = !path.exists();
+                if created {
+                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                        std::fs::create_dir_all(dir)
+                            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                    }
+                    KeyRing::generate().save_file(path)?;
+                }
+                let ring = KeyRing::load_file(path)?;
+                let loaded = Loaded {
+                    ring: Arc::new(ring),
+                    modified: modified(path),
+                };
+                Ok((
+                    Self {
+                        inner: Arc::new(RwLock::new(loaded)),
+                        file: Some(path.clone()),
+                    },
+                    created,
+                ))
+            }
+        }
+    }
+
+    /// A ring that never reloads (tests, environment rings).
+    pub fn fixed(ring: KeyRing) -> Self {
+        Self {
+            inner: Arc::new(RwLock::new(Loaded {
+                ring: Arc::new(ring),
+                modified: None,
+            })),
+            file: None,
+        }
+    }
+
+    /// The current ring, re-read first if its file changed.
+    pub fn current(&self) -> Arc<KeyRing> {
+        if let Some(path) = &self.file {
+            let now = modified(path);
+            let stale = self
+                .inner
+                .read()
+                .map(|l| l.modified != now)
+                .unwrap_or(false);
+            if stale {
+                match KeyRing::load_file(path) {
+                    Ok(ring) => {
+                        if let Ok(mut l) = self.inner.write() {
+                            tracing::info!(ring = ?ring, "key ring reloaded");
+                            *l = Loaded {
+                                ring: Arc::new(ring),
+                                modified: now,
+                            };
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not reload the key ring; keeping the old one")
+                    }
+                }
+            }
+        }
+        match self.inner.read() {
+            Ok(l) => l.ring.clone(),
+            Err(poisoned) => poisoned.into_inner().ring.clone(),
+        }
+    }
+}

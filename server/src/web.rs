@@ -1,0 +1,8 @@
+//! HTTP plumbing shared by the routes: JSON bodies with JSON errors, request metadata, and the
+//! cross-cutting layers (CSRF, security headers, page guard).
+
+pub mod csrf;
+pub mod guard;
+pub mod headers;
+pub mod json;
+pub mod meta;

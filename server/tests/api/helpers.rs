@@ -1,0 +1,183 @@
+//! Starting the app for a test.
+
+use std::net::SocketAddr;
+
+use fake_openrouter::{FakeConfig, FakeOpenRouter};
+use sea_orm::DatabaseConnection;
+use server::auth::clock::OffsetClock;
+use server::config::{Config, DatabaseUrl};
+use server::Application;
+use std::sync::Arc;
+
+/// A running app with its own database and fake OpenRouter.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: DatabaseConnection,
+    pub fake: FakeOpenRouter,
+    pub client: reqwest::Client,
+    /// Keeps the SQLite folder alive for the test's duration.
+    pub _dir: tempfile::TempDir,
+    pub database_url: String,
+    pub clock: OffsetClock,
+    pub state: server::state::AppState,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A second browser: its own cookie jar.
+    pub fn new_client(&self) -> reqwest::Client {
+        client()
+    }
+
+    /// Signs up `email` on `client` and returns the new user's id.
+    pub async fn sign_up_with(&self, client: &reqwest::Client, email: &str) -> String {
+        let res = client
+            .post(self.url("/api/auth/signup"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD, "name": "Test"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "sign-up of {email}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        body["user"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs up a fresh user on the default client.
+    pub async fn sign_up(&self, email: &str) -> String {
+        self.sign_up_with(&self.client, email).await
+    }
+}
+
+/// The password every test user has.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A client with a cookie jar that does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The session cookie (`name=value`) a response set, if any.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("studio_sid=") || c.starts_with("__Host-sid="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// A fresh database URL: a new SQLite file, or a new PostgreSQL database when
+/// `STUDIO_TEST_POSTGRES_URL` names a server.
+pub async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("STUDIO_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => create_postgres_database(&admin_url).await,
+        _ => format!("sqlite://{}", dir.path().join("studio.db").display()),
+    }
+}
+
+async fn create_postgres_database(admin_url: &str) -> String {
+    use sea_orm::{ConnectionTrait, Database};
+    let name = format!("studio_test_{}", uuid_like());
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("the PostgreSQL test server answers");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("can create a test database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
+    format!("{base}/{name}")
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+/// Starts the app with the test defaults.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the app with `extra` settings on top of the test defaults.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let fake = FakeOpenRouter::start(FakeConfig::default())
+        .await
+        .expect("fake starts");
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&dir).await;
+    let keyring = dir.path().join("keyring.json");
+    let config = Config::from_lookup(|name| {
+        if let Some((_, v)) = extra.iter().find(|(k, _)| *k == name) {
+            return Some((*v).to_owned());
+        }
+        match name {
+            "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "DATABASE_URL" => Some(database_url.clone()),
+            "OPENROUTER_BASE_URL" => Some(fake.base_url()),
+            "STUDIO_KEYRING_FILE" => Some(keyring.display().to_string()),
+            _ => None,
+        }
+    })
+    .expect("test config is valid");
+    assert!(DatabaseUrl::parse(&database_url).is_ok());
+    let clock = OffsetClock::default();
+    let app = Application::build_with_clock(config, Arc::new(clock.clone()))
+        .await
+        .expect("app builds");
+    let addr = app.local_addr();
+    let db = app.db().clone();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        addr,
+        db,
+        fake,
+        client: client(),
+        _dir: dir,
+        database_url,
+        clock,
+        state,
+    }
+}
+
+/// Everything the database holds on disk, as text: the SQLite file with its `-wal` and `-shm`,
+/// or a `pg_dump`.
+pub async fn dump_database(app: &TestApp) -> String {
+    if app.database_url.starts_with("postgres") {
+        let out = std::process::Command::new("pg_dump")
+            .arg(&app.database_url)
+            .output()
+            .expect("pg_dump runs");
+        assert!(
+            out.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return String::from_utf8_lossy(&out.stdout).into_owned();
+    }
+    let base = app._dir.path().join("studio.db");
+    let mut all = String::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", base.display());
+        if let Ok(bytes) = std::fs::read(&path) {
+            all.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    assert!(!all.is_empty(), "the SQLite files were read");
+    all
+}

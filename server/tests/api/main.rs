@@ -1,0 +1,8 @@
+//! Integration tests: the real application on port 0, a fresh database each, and the in-repo fake
+//! OpenRouter. Set `STUDIO_TEST_POSTGRES_URL` to run them against PostgreSQL instead of SQLite.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_key;
+mod auth;
+mod helpers;
+mod startup;

@@ -1,0 +1,52 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_is_ok_while_the_database_answers() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn health_is_503_with_a_reason_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    app.db.clone().close().await.unwrap();
+    let res = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "unavailable");
+    assert!(body["reason"].as_str().unwrap().contains("database"));
+}
+
+#[tokio::test]
+async fn the_home_page_is_rendered_on_the_server_with_heading_and_navigation() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let heading = html
+        .find("<h1>AiAppsy Web Studio</h1>")
+        .expect("heading in SSR HTML");
+    let nav = html
+        .find("aria-label=\"Main\"")
+        .expect("navigation in SSR HTML");
+    assert!(heading > 0 && nav > 0);
+    assert!(
+        html.contains("/pkg/studio.js"),
+        "hydration script is referenced"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}

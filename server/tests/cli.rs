@@ -1,0 +1,107 @@
+//! The `studio` binary as a person starts it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn studio() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_studio"));
+    cmd.env_clear();
+    cmd
+}
+
+#[test]
+fn with_no_environment_it_creates_its_sqlite_database_and_serves_on_port_3000() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = studio()
+        .current_dir(dir.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut listening = None;
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            if line.contains("listening on") {
+                listening = Some(line);
+                break;
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("studio exited early with {status}");
+        }
+    }
+    let health = std::net::TcpStream::connect("127.0.0.1:3000").map(|mut s| {
+        use std::io::{Read, Write};
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = listening.expect("a 'listening on' log line within 30 s");
+    assert!(line.contains("http://127.0.0.1:3000"), "{line}");
+    assert!(line.contains("sqlite://data/studio.db"), "{line}");
+    assert!(
+        dir.path().join("data/studio.db").exists(),
+        "the database file was created"
+    );
+    assert!(health.unwrap().starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn a_malformed_database_url_stops_start_up_with_one_line_naming_the_variable() {
+    let out = studio()
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains("DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_stops_start_up_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = studio()
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("STUDIO_KEYRING_FILE", dir.path().join("keyring.json"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("studio: DATABASE_URL: cannot open the database"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn help_documents_every_setting() {
+    let out = studio().arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for setting in [
+        "LEPTOS_SITE_ADDR",
+        "DATABASE_URL",
+        "OPENROUTER_BASE_URL",
+        "LEPTOS_SITE_ROOT",
+    ] {
+        assert!(help.contains(setting), "--help mentions {setting}");
+    }
+}
