@@ -1,4 +1,8 @@
-//! Small components shared by several pages.
+//! Components shared by several pages, one per file.
 
+pub mod ai_assistant;
+pub mod api_key_settings;
 pub mod error_text;
+pub mod key_log;
+pub mod session_list;
 pub mod user_menu;

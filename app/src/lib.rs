@@ -7,10 +7,12 @@
 pub mod auth;
 pub mod components;
 pub mod error;
+pub mod keys;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
 pub mod shell;
+pub mod sse;
 pub mod wire;
 
 pub use error::AppError;

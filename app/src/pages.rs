@@ -2,5 +2,7 @@
 
 pub mod home;
 pub mod not_found;
+pub mod settings;
 pub mod signin;
 pub mod signup;
+pub mod studio;

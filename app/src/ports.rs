@@ -11,7 +11,7 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 
 use crate::error::AppError;
-use crate::wire::{Redacted, ServerStatus, SessionInfo, UserDto};
+use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted, ServerStatus, SessionInfo, UserDto};
 
 /// Server-side use cases, as the UI sees them.
 #[async_trait::async_trait]
@@ -43,6 +43,14 @@ pub trait Backend: Send + Sync + 'static {
     async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError>;
     /// Ends all of the caller's sessions but this one.
     async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError>;
+    /// The caller's key status (mask and facts; never the key).
+    async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError>;
+    /// Verifies, encrypts and stores a key for the caller.
+    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<UserDto, AppError>;
+    /// Removes the caller's key.
+    async fn remove_key(&self, req: &Parts) -> Result<(), AppError>;
+    /// A page of the caller's key log.
+    async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError>;
 }
 
 /// The shared handle placed in Leptos context.

@@ -9,8 +9,10 @@ use crate::auth::AuthActions;
 use crate::components::user_menu::UserMenu;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
+use crate::pages::settings::SettingsPage;
 use crate::pages::signin::SignInPage;
 use crate::pages::signup::SignUpPage;
+use crate::pages::studio::StudioPage;
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,6 +66,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/studio") view=StudioPage/>
                 </Routes>
             </main>
         </Router>

@@ -2,15 +2,16 @@
 //! request, then calls the same use case the matching REST route calls.
 
 use app::ports::Backend;
-use app::wire::{Redacted, ServerStatus, SessionInfo, UserDto};
+use app::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted, ServerStatus, SessionInfo, UserDto};
 use app::AppError;
 use http::request::Parts;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tower_sessions::Session;
 
 use crate::auth::{extract, session, usecases};
 use crate::routes::health;
 use crate::state::AppState;
+use crate::vault::usecases as vault;
 use crate::web::meta::request_meta;
 
 /// The server-side use cases, as server functions reach them.
@@ -93,5 +94,28 @@ impl Backend for StudioBackend {
     async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
         usecases::end_other_sessions(&self.state, &auth).await
+    }
+
+    async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        vault::key_status(&self.state, &auth).await
+    }
+
+    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<UserDto, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        let secret = SecretString::from(api_key.0);
+        vault::save_key(&self.state, &auth, &meta, secret.expose_secret()).await
+    }
+
+    async fn remove_key(&self, req: &Parts) -> Result<(), AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        vault::remove_key(&self.state, &auth, &meta).await
+    }
+
+    async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        vault::key_events(&self.state, &auth, page, 20).await
     }
 }

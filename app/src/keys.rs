@@ -1,0 +1,85 @@
+//! Key-vault server functions. The key travels to the server once, inside a [`Redacted`], and
+//! nothing the server sends back contains it.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
+
+#[cfg(feature = "ssr")]
+async fn run<T>(f: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let out = f.await;
+    if let Err(e) = &out {
+        crate::ports::set_status(e);
+    }
+    out
+}
+
+/// The caller's key status.
+#[server(endpoint = "key_status")]
+pub async fn key_status() -> Result<ApiKeyStatus, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.key_status(&req)).await
+}
+
+/// Saves a key; answers with the new status (the mask), never the key.
+#[server(endpoint = "save_key")]
+pub async fn save_key(api_key: Redacted) -> Result<ApiKeyStatus, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(async {
+        backend.save_key(&req, api_key).await?;
+        backend.key_status(&req).await
+    })
+    .await
+}
+
+/// Removes the caller's key.
+#[server(endpoint = "remove_key")]
+pub async fn remove_key() -> Result<(), AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.remove_key(&req)).await
+}
+
+/// A page of the caller's key log.
+#[server(endpoint = "key_events")]
+pub async fn key_events(page: u32) -> Result<ApiKeyEventPage, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.key_events(&req, page)).await
+}
+
+/// The format check the browser runs while the user types (the server checks again).
+pub fn format_hint(input: &str) -> Option<&'static str> {
+    let key = input.trim();
+    if key.is_empty() {
+        return None;
+    }
+    let Some(hex) = key.strip_prefix("sk-or-v1-") else {
+        return Some("OpenRouter keys start with sk-or-v1-.");
+    };
+    if !hex
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Some("After sk-or-v1-, only lowercase hexadecimal characters (0-9, a-f).");
+    }
+    match hex.len() {
+        64 => None,
+        n if n < 64 => Some("Too short: the part after sk-or-v1- has 64 characters."),
+        _ => Some("Too long: the part after sk-or-v1- has 64 characters."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_hint;
+
+    #[test]
+    fn the_typing_hint_explains_what_is_wrong() {
+        let good = format!("sk-or-v1-{}", "a1".repeat(32));
+        assert_eq!(format_hint(&good), None);
+        assert_eq!(format_hint(""), None);
+        assert!(format_hint("sk-abc").is_some_and(|h| h.contains("start with")));
+        assert!(format_hint("sk-or-v1-abc").is_some_and(|h| h.contains("Too short")));
+        assert!(format_hint(&good.to_uppercase().replace("SK-OR-V1-", "sk-or-v1-")).is_some());
+    }
+}
