@@ -19,7 +19,7 @@ cargo fmt --all -- --check
 step "clippy (server, warnings are errors)"
 cargo clippy "${host_crates[@]}" --all-targets -- -D warnings
 step "clippy (WASM front end, warnings are errors)"
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "cargo tests on SQLite"
 cargo test "${host_crates[@]}"

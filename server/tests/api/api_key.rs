@@ -125,12 +125,10 @@ async fn keys_openrouter_refuses_are_422_and_the_old_key_stays() {
     let before = get_status(&app, &app.client).await;
     let (status, body) = post_key(&app, &app.client, &key("dead")).await;
     assert_eq!(status, 422);
-    assert_eq!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("OpenRouter rejected this key"),
-        true
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("OpenRouter rejected this key"),
+        "{message}"
     );
     let (status, body) = post_key(&app, &app.client, &key("0a11")).await;
     assert_eq!(status, 422);

@@ -50,3 +50,45 @@ async fn an_unknown_page_is_a_404() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn a_server_function_answers_through_the_same_router() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/server_status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["database_ok"], true);
+}
+
+#[tokio::test]
+async fn a_plain_html_sign_up_form_post_creates_the_account_and_redirects() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/sign_up"))
+        .header("referer", app.url("/signup"))
+        .header("accept", "text/html,application/xhtml+xml")
+        .form(&[
+            ("email", "form@example.com"),
+            ("password", crate::helpers::PASSWORD),
+            ("name", ""),
+            ("next", "/settings"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], "/settings");
+    let me = app
+        .client
+        .get(app.url("/api/auth/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+}
