@@ -11,9 +11,12 @@ pub mod keys;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+#[cfg(feature = "ssr")]
+pub mod server_fns;
 pub mod shell;
 pub mod sse;
 pub mod wire;
+pub mod workspaces;
 
 pub use error::AppError;
 pub use shell::{shell, App};

@@ -6,3 +6,5 @@ pub mod settings;
 pub mod signin;
 pub mod signup;
 pub mod studio;
+pub mod usage;
+pub mod workspace;

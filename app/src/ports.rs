@@ -11,7 +11,11 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 
 use crate::error::AppError;
-use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted, ServerStatus, SessionInfo, UserDto};
+use crate::wire::{
+    ApiKeyEventPage, ApiKeyStatus, CodeCompletionReply, CodeCompletionRequest, GenerateCodeReply,
+    GenerateCodeRequest, Redacted, ServerStatus, SessionInfo, UsageReport, UserDto, Workspace,
+    WorkspaceSummary,
+};
 
 /// Server-side use cases, as the UI sees them.
 #[async_trait::async_trait]
@@ -51,6 +55,43 @@ pub trait Backend: Send + Sync + 'static {
     async fn remove_key(&self, req: &Parts) -> Result<(), AppError>;
     /// A page of the caller's key log.
     async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError>;
+    /// The caller's AI usage and cost over the last `days` days.
+    async fn usage(&self, req: &Parts, days: u32) -> Result<UsageReport, AppError>;
+    /// The caller's workspaces.
+    async fn list_workspaces(&self, req: &Parts) -> Result<Vec<WorkspaceSummary>, AppError>;
+    /// One of the caller's workspaces.
+    async fn get_workspace(&self, req: &Parts, id: String) -> Result<Workspace, AppError>;
+    /// Creates a workspace.
+    async fn create_workspace(
+        &self,
+        req: &Parts,
+        name: String,
+        language: String,
+    ) -> Result<WorkspaceSummary, AppError>;
+    /// Renames a workspace.
+    async fn rename_workspace(&self, req: &Parts, id: String, name: String)
+        -> Result<(), AppError>;
+    /// Saves a workspace's code.
+    async fn save_workspace_code(
+        &self,
+        req: &Parts,
+        id: String,
+        code: String,
+    ) -> Result<(), AppError>;
+    /// Deletes a workspace.
+    async fn delete_workspace(&self, req: &Parts, id: String) -> Result<(), AppError>;
+    /// Code completion at the cursor (the same use case as `POST /api/ai/code-completion`).
+    async fn complete_code(
+        &self,
+        req: &Parts,
+        input: CodeCompletionRequest,
+    ) -> Result<CodeCompletionReply, AppError>;
+    /// Code generation (the same use case as `POST /api/ai/generate-code`).
+    async fn generate_code(
+        &self,
+        req: &Parts,
+        input: GenerateCodeRequest,
+    ) -> Result<GenerateCodeReply, AppError>;
 }
 
 /// The shared handle placed in Leptos context.

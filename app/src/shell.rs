@@ -13,6 +13,8 @@ use crate::pages::settings::SettingsPage;
 use crate::pages::signin::SignInPage;
 use crate::pages::signup::SignUpPage;
 use crate::pages::studio::StudioPage;
+use crate::pages::usage::UsagePage;
+use crate::pages::workspace::WorkspacePage;
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -68,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignUpPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/studio") view=StudioPage/>
+                    <Route path=path!("/studio/:workspace") view=WorkspacePage/>
+                    <Route path=path!("/usage") view=UsagePage/>
                 </Routes>
             </main>
         </Router>

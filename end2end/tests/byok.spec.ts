@@ -2,6 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { SignUpPage, uniqueEmail, waitForHydration } from "./pages/auth";
 import { SettingsPage } from "./pages/settings";
 import { StudioPage } from "./pages/studio";
+import { WorkspacePage } from "./pages/workspace";
 
 // Keys the fake OpenRouter understands: any well-formed key is live; a `dead` prefix is revoked.
 const hex = (prefix: string) => (prefix + "0123456789abcdef".repeat(4)).slice(0, 64);
@@ -71,6 +72,35 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
   await expect(studio.lastReply()).toContainText("Echo: hello from before setup");
   await page.screenshot({ path: testInfo.outputPath("studio-chat.png"), fullPage: true });
 
+  // A workspace: completion is inserted at the cursor, generation writes code, both are saved.
+  const ws = new WorkspacePage(page);
+  await ws.create("Ada's sandbox");
+  await ws.open("Ada's sandbox");
+  const before = "fn main() {\n    ";
+  const after = "\n}\n";
+  await ws.write(before + after, before.length);
+  await ws.complete.click();
+  await expect(ws.editor).toHaveValue(/Echo/);
+  const completed = await ws.editor.inputValue();
+  expect(completed.startsWith(before)).toBe(true);
+  expect(completed.endsWith(after)).toBe(true);
+  expect(completed.length).toBeGreaterThan((before + after).length);
+  await ws.prompt.fill("a function that adds two numbers");
+  await ws.editor.evaluate((el) => (el as HTMLTextAreaElement).setSelectionRange(0, 0));
+  await ws.generate.click();
+  await expect(ws.editor).toHaveValue(/a function that adds two numbers/);
+  await page.screenshot({ path: testInfo.outputPath("workspace.png"), fullPage: true });
+  await page.reload();
+  await expect(ws.editor).toHaveValue(/a function that adds two numbers/);
+
+  // The usage page shows those calls.
+  await page.goto("/usage");
+  await expect(page.getByTestId("usage-calls")).toContainText("chat");
+  await expect(page.getByTestId("usage-by-feature")).toContainText("code_completion");
+  await expect(page.getByTestId("usage-by-feature")).toContainText("generate_code");
+  await expect(page.getByTestId("usage-chart")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("usage.png"), fullPage: true });
+
   // Removing the key brings the setup prompt back.
   await settings.goto();
   await settings.removeKey();
@@ -90,6 +120,11 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
   const settings2 = new SettingsPage(page2);
   await expect(settings2.status).toContainText("No key stored yet");
   await expect(page2.getByTestId("key-log")).toHaveCount(0);
+  await page2.goto("/studio");
+  await expect(page2.getByTestId("workspace-list")).toHaveCount(0);
+  await expect(page2.getByText("No workspaces yet")).toBeVisible();
+  await page2.goto("/usage");
+  await expect(page2.getByText("No AI calls yet.")).toBeVisible();
   await other.close();
 });
 

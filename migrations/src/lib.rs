@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_seed_tables;
 mod m20261126_000002_add_password_auth;
 mod m20261126_000003_create_api_keys;
+mod m20261126_000004_create_ai_usage;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_seed_tables::Migration),
             Box::new(m20261126_000002_add_password_auth::Migration),
             Box::new(m20261126_000003_create_api_keys::Migration),
+            Box::new(m20261126_000004_create_ai_usage::Migration),
         ]
     }
 }

@@ -2,17 +2,23 @@
 //! request, then calls the same use case the matching REST route calls.
 
 use app::ports::Backend;
-use app::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted, ServerStatus, SessionInfo, UserDto};
+use app::wire::{
+    ApiKeyEventPage, ApiKeyStatus, CodeCompletionReply, CodeCompletionRequest, GenerateCodeReply,
+    GenerateCodeRequest, Redacted, ServerStatus, SessionInfo, UsageReport, UserDto, Workspace,
+    WorkspaceSummary,
+};
 use app::AppError;
 use http::request::Parts;
 use secrecy::{ExposeSecret, SecretString};
 use tower_sessions::Session;
 
+use crate::ai::usecases::{self as ai, AiReply};
 use crate::auth::{extract, session, usecases};
 use crate::routes::health;
 use crate::state::AppState;
 use crate::vault::usecases as vault;
 use crate::web::meta::request_meta;
+use crate::workspaces;
 
 /// The server-side use cases, as server functions reach them.
 pub struct StudioBackend {
@@ -117,5 +123,83 @@ impl Backend for StudioBackend {
     async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
         vault::key_events(&self.state, &auth, page, 20).await
+    }
+
+    async fn usage(&self, req: &Parts, days: u32) -> Result<UsageReport, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        let to = self.state.clock.now().date_naive();
+        let from = to - chrono::Days::new(u64::from(days.saturating_sub(1)));
+        let (from, to) = (
+            from.format("%Y-%m-%d").to_string(),
+            to.format("%Y-%m-%d").to_string(),
+        );
+        crate::ai::usage::report(&self.state, &auth.user_id, Some(&from), Some(&to)).await
+    }
+
+    async fn list_workspaces(&self, req: &Parts) -> Result<Vec<WorkspaceSummary>, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        workspaces::list(&self.state, &auth).await
+    }
+
+    async fn get_workspace(&self, req: &Parts, id: String) -> Result<Workspace, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        workspaces::get(&self.state, &auth, &id).await
+    }
+
+    async fn create_workspace(
+        &self,
+        req: &Parts,
+        name: String,
+        language: String,
+    ) -> Result<WorkspaceSummary, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        workspaces::create(&self.state, &auth, &name, &language).await
+    }
+
+    async fn rename_workspace(
+        &self,
+        req: &Parts,
+        id: String,
+        name: String,
+    ) -> Result<(), AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        workspaces::rename(&self.state, &auth, &id, &name).await
+    }
+
+    async fn save_workspace_code(
+        &self,
+        req: &Parts,
+        id: String,
+        code: String,
+    ) -> Result<(), AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        workspaces::save_code(&self.state, &auth, &id, code).await
+    }
+
+    async fn delete_workspace(&self, req: &Parts, id: String) -> Result<(), AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        workspaces::delete(&self.state, &auth, &id).await
+    }
+
+    async fn complete_code(
+        &self,
+        req: &Parts,
+        input: CodeCompletionRequest,
+    ) -> Result<CodeCompletionReply, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        ai::complete(&self.state, &auth, input).await
+    }
+
+    async fn generate_code(
+        &self,
+        req: &Parts,
+        mut input: GenerateCodeRequest,
+    ) -> Result<GenerateCodeReply, AppError> {
+        let auth = extract::require(&self.state, &req.extensions).await?;
+        input.stream = false;
+        match ai::generate(&self.state, &auth, input).await? {
+            AiReply::Whole(reply) => Ok(reply),
+            AiReply::Stream(_) => Err(AppError::internal()),
+        }
     }
 }

@@ -36,6 +36,13 @@ pub struct Config {
     pub keyring: KeyRingSource,
     /// How long an AI call may wait for OpenRouter, in seconds (`UPSTREAM_TIMEOUT_SECS`, 120).
     pub upstream_timeout_secs: u64,
+    /// AI calls one user may have in flight at once (`AI_MAX_IN_FLIGHT_PER_USER`, default 4).
+    pub ai_max_in_flight_per_user: usize,
+    /// How long OpenRouter's model list is cached, in seconds (`AI_MODELS_TTL_SECS`, 600).
+    pub ai_models_ttl_secs: u64,
+    /// Model ids accepted although OpenRouter's `/models` does not list them
+    /// (`AI_EXTRA_MODELS`, comma-separated), e.g. a model released after the last refresh.
+    pub ai_extra_models: Vec<String>,
 }
 
 impl Config {
@@ -102,6 +109,18 @@ impl Config {
         let session_idle_secs = positive("SESSION_IDLE_MINUTES", 30)? * 60;
         let session_absolute_secs = positive("SESSION_ABSOLUTE_HOURS", 12)? * 3600;
         let upstream_timeout_secs = positive("UPSTREAM_TIMEOUT_SECS", 120)?.unsigned_abs();
+        let ai_max_in_flight_per_user =
+            usize::try_from(positive("AI_MAX_IN_FLIGHT_PER_USER", 4)?).unwrap_or(4);
+        let ai_models_ttl_secs = positive("AI_MODELS_TTL_SECS", 600)?.unsigned_abs();
+        let ai_extra_models = read("AI_EXTRA_MODELS")
+            .map(|raw| {
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         let keyring = if let Some(spec) = read("STUDIO_MASTER_KEYS") {
             let primary = match read("STUDIO_MASTER_KEY_PRIMARY") {
                 None => None,
@@ -138,6 +157,9 @@ impl Config {
             session_absolute_secs,
             keyring,
             upstream_timeout_secs,
+            ai_max_in_flight_per_user,
+            ai_models_ttl_secs,
+            ai_extra_models,
         })
     }
 

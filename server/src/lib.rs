@@ -2,6 +2,7 @@
 //! adapters (database, sessions, key vault, OpenRouter client). It alone reads the environment
 //! and binds sockets.
 
+pub mod ai;
 pub mod auth;
 pub mod backend;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod state;
 pub mod telemetry;
 pub mod vault;
 pub mod web;
+pub mod workspaces;
 
 pub use config::Config;
 pub use startup::Application;

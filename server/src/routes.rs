@@ -1,8 +1,10 @@
 //! The REST API's routes.
 
+pub mod ai;
 pub mod api_key;
 pub mod auth;
 pub mod health;
+pub mod usage;
 
 use axum::routing::get;
 use axum::Router;
@@ -16,7 +18,8 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     let api = Router::new()
         .nest("/auth", auth::router())
-        .nest("/user", api_key::router())
+        .nest("/user", api_key::router().merge(usage::router()))
+        .nest("/ai", ai::router())
         .fallback(|| async { HttpError(AppError::not_found("API endpoint")) });
     Router::new()
         .route("/health", get(health::health))

@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::ai::AiServices;
 use crate::auth::session::SessionPolicy;
 use crate::auth::store::SeaOrmStore;
 use crate::auth::throttle::IpThrottle;
@@ -77,6 +78,7 @@ impl Application {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
+        let ai = AiServices::new(&config, &openrouter, db.clone());
         let state = AppState {
             leptos_options: leptos_options(&config),
             db,
@@ -89,6 +91,7 @@ impl Application {
             ip_throttle: Arc::new(IpThrottle::default()),
             ring,
             openrouter,
+            ai,
             config: Arc::new(config),
         };
         spawn_session_sweeper(SeaOrmStore::new(
@@ -180,6 +183,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 /// and the layers around them (outermost last).
 pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
+    app::server_fns::register_all();
     let routes = generate_route_list(app::App);
     let backend = BackendHandle(Arc::new(StudioBackend::new(state.clone())));
     let https = state.config.is_https();
@@ -228,7 +232,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The largest request body any route accepts; routes set smaller limits of their own.
+/// The default request-body limit; routes set their own where they need another (16 KiB on the
+/// key routes, 4 MiB on the AI routes).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 fn spawn_session_sweeper(store: SeaOrmStore) {

@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 
+use crate::ai::AiServices;
 use crate::auth::session::SessionPolicy;
 use crate::auth::throttle::IpThrottle;
 use crate::auth::{Clock, PasswordHasher};
@@ -34,4 +35,6 @@ pub struct AppState {
     pub ring: SharedRing,
     /// The OpenRouter client.
     pub openrouter: OpenRouterClient,
+    /// The AI features' model list, in-flight caps and usage ledger.
+    pub ai: AiServices,
 }

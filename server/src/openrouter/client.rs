@@ -7,7 +7,10 @@ use reqwest::{Method, RequestBuilder, Response};
 use secrecy::ExposeSecret;
 
 use crate::openrouter::error::UpstreamError;
-use crate::openrouter::types::{ErrorBody, KeyEnvelope, KeyInfo};
+use crate::openrouter::types::{
+    ChatCompletion, ChatCompletionRequest, ErrorBody, KeyEnvelope, KeyInfo, ModelEntry,
+    ModelsEnvelope,
+};
 use crate::vault::key::OpenRouterKey;
 
 /// Shown to OpenRouter as the app's name (`X-OpenRouter-Title`).
@@ -20,8 +23,11 @@ pub struct Timeouts {
     pub connect: Duration,
     /// A key check (`GET /key`).
     pub key_check: Duration,
-    /// A whole non-streaming completion, or the wait for a stream's first bytes.
+    /// A whole non-streaming completion, the wait for a stream's first bytes, and the longest
+    /// silence allowed between two chunks of a stream.
     pub completion: Duration,
+    /// Fetching the model list (`GET /models`, a large answer).
+    pub models: Duration,
 }
 
 impl Default for Timeouts {
@@ -30,6 +36,7 @@ impl Default for Timeouts {
             connect: Duration::from_secs(5),
             key_check: Duration::from_secs(5),
             completion: Duration::from_secs(120),
+            models: Duration::from_secs(15),
         }
     }
 }
@@ -92,12 +99,36 @@ impl OpenRouterClient {
     }
 
     /// Sends `req`, turning transport failures, redirects and error statuses into errors.
+    /// `timeout` bounds the whole exchange, body included.
     pub async fn send(req: RequestBuilder, timeout: Duration) -> Result<Response, UpstreamError> {
         let res = req
             .timeout(timeout)
             .send()
             .await
             .map_err(|e| UpstreamError::from_reqwest(&e))?;
+        Self::check(res).await
+    }
+
+    /// Sends `req` whose body will be streamed: `timeout` bounds only the wait for the status
+    /// and headers (and an error body), so a long stream is not cut off.
+    pub async fn send_streaming(
+        req: RequestBuilder,
+        timeout: Duration,
+    ) -> Result<Response, UpstreamError> {
+        let exchange = async {
+            let res = req
+                .send()
+                .await
+                .map_err(|e| UpstreamError::from_reqwest(&e))?;
+            Self::check(res).await
+        };
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .map_err(|_| UpstreamError::Timeout)?
+    }
+
+    /// Passes a success on; turns a redirect or an error status into an [`UpstreamError`].
+    async fn check(res: Response) -> Result<Response, UpstreamError> {
         let status = res.status();
         if status.is_redirection() {
             return Err(UpstreamError::Redirect);
@@ -131,6 +162,52 @@ impl OpenRouterClient {
         })
     }
 
+    /// `POST /chat/completions` without streaming. Returns the completion and the
+    /// `X-Generation-Id` header, if any.
+    pub async fn chat(
+        &self,
+        key: &OpenRouterKey,
+        body: &ChatCompletionRequest,
+    ) -> Result<(ChatCompletion, Option<String>), UpstreamError> {
+        let req = self
+            .authorized(Method::POST, "/chat/completions", key)
+            .json(body);
+        let res = Self::send(req, self.timeouts.completion).await?;
+        let generation = generation_id(&res);
+        let bytes = res
+            .bytes()
+            .await
+            .map_err(|e| UpstreamError::from_reqwest(&e))?;
+        let completion = serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
+        Ok((completion, generation))
+    }
+
+    /// `POST /chat/completions` with `stream: true`: the response, once its headers arrived,
+    /// for the caller to read as an event stream.
+    pub async fn chat_stream(
+        &self,
+        key: &OpenRouterKey,
+        body: &ChatCompletionRequest,
+    ) -> Result<Response, UpstreamError> {
+        let req = self
+            .authorized(Method::POST, "/chat/completions", key)
+            .header(http::header::ACCEPT, "text/event-stream")
+            .json(body);
+        Self::send_streaming(req, self.timeouts.completion).await
+    }
+
+    /// `GET /models`, without a key.
+    pub async fn models(&self) -> Result<Vec<ModelEntry>, UpstreamError> {
+        let res = Self::send(self.anonymous("/models"), self.timeouts.models).await?;
+        let bytes = res
+            .bytes()
+            .await
+            .map_err(|e| UpstreamError::from_reqwest(&e))?;
+        let env: ModelsEnvelope =
+            serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
+        Ok(env.data)
+    }
+
     /// `GET /key`: checks a key and reports its limits.
     pub async fn key_info(&self, key: &OpenRouterKey) -> Result<KeyInfo, UpstreamError> {
         let res = Self::send(
@@ -141,4 +218,12 @@ impl OpenRouterClient {
         let env: KeyEnvelope = res.json().await.map_err(|_| UpstreamError::Invalid)?;
         Ok(env.data)
     }
+}
+
+/// The `X-Generation-Id` header of a response.
+pub fn generation_id(res: &Response) -> Option<String> {
+    res.headers()
+        .get("x-generation-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(100).collect())
 }

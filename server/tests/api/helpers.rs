@@ -115,7 +115,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with `extra` settings on top of the test defaults.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let fake = FakeOpenRouter::start(FakeConfig::default())
+    spawn_app_with_fake(FakeConfig::default(), extra).await
+}
+
+/// Starts the app with a fake OpenRouter configured by `fake_config` (its delays), and `extra`
+/// settings on top of the test defaults.
+pub async fn spawn_app_with_fake(fake_config: FakeConfig, extra: &[(&str, &str)]) -> TestApp {
+    let fake = FakeOpenRouter::start(fake_config)
         .await
         .expect("fake starts");
     let dir = tempfile::tempdir().unwrap();

@@ -2,7 +2,9 @@
 //! OpenRouter. Set `STUDIO_TEST_POSTGRES_URL` to run them against PostgreSQL instead of SQLite.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ai;
 mod api_key;
 mod auth;
 mod helpers;
 mod startup;
+mod workspaces;

@@ -1,0 +1,173 @@
+//! `/studio/{workspace}`: the code editor, where "Complete" inserts a completion at the cursor
+//! and "Generate" writes code from a prompt; the code is saved to the workspace.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::error_text::ErrorText;
+use crate::wire::{CodeCompletionRequest, GenerateCodeRequest, Workspace};
+use crate::workspaces::{get_workspace, CompleteCode, GenerateCode, SaveWorkspaceCode};
+
+/// The workspace page.
+#[component]
+pub fn WorkspacePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("workspace").unwrap_or_default();
+    let workspace = Resource::new(id, get_workspace);
+    view! {
+        <Suspense fallback=|| view! { <p class="hint">"Loading…"</p> }>
+            {move || workspace.get().map(|r| match r {
+                Ok(w) => view! { <Editor workspace=w/> }.into_any(),
+                Err(e) => view! { <h1>"Workspace"</h1><p class="error" role="alert">{e.body.message}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Splits `code` at a cursor given in UTF-16 units (as the browser reports it) into byte offsets.
+pub fn byte_offset(code: &str, utf16_pos: usize) -> usize {
+    let mut units = 0;
+    for (i, c) in code.char_indices() {
+        if units >= utf16_pos {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    code.len()
+}
+
+#[cfg(feature = "hydrate")]
+fn cursor(node: &NodeRef<html::Textarea>) -> Option<usize> {
+    node.get_untracked()
+        .and_then(|t| t.selection_start().ok().flatten())
+        .map(|p| p as usize)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn cursor(_: &NodeRef<html::Textarea>) -> Option<usize> {
+    None
+}
+
+#[component]
+fn Editor(workspace: Workspace) -> impl IntoView {
+    let id = StoredValue::new(workspace.summary.id.clone());
+    let language = StoredValue::new(workspace.summary.language.clone());
+    let code = RwSignal::new(workspace.code.clone());
+    let prompt = RwSignal::new(String::new());
+    let editor = NodeRef::<html::Textarea>::new();
+    let insert_at = StoredValue::new(0usize);
+    let complete = ServerAction::<CompleteCode>::new();
+    let generate = ServerAction::<GenerateCode>::new();
+    let save = ServerAction::<SaveWorkspaceCode>::new();
+    let saved = RwSignal::new(true);
+    let error = Signal::derive(move || {
+        complete
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| generate.value().get().and_then(Result::err))
+            .or_else(|| save.value().get().and_then(Result::err))
+    });
+    let save_now = move || {
+        save.dispatch(SaveWorkspaceCode {
+            id: id.get_value(),
+            code: code.get_untracked(),
+        });
+        saved.set(true);
+    };
+    let insert = move |text: String| {
+        let at = insert_at.get_value().min(code.get_untracked().len());
+        code.update(|c| c.insert_str(at, &text));
+        save_now();
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(reply)) = complete.value().get() {
+            insert(reply.completion);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(reply)) = generate.value().get() {
+            insert(reply.code);
+        }
+    });
+    let on_complete = move |_| {
+        let all = code.get_untracked();
+        let at = cursor(&editor)
+            .map(|p| byte_offset(&all, p))
+            .unwrap_or(all.len());
+        insert_at.set_value(at);
+        complete.dispatch(CompleteCode {
+            input: CodeCompletionRequest {
+                language: language.get_value(),
+                prefix: all[..at].to_owned(),
+                suffix: Some(all[at..].to_owned()),
+                workspace_id: Some(id.get_value()),
+                model: None,
+                max_tokens: None,
+            },
+        });
+    };
+    let on_generate = move |_| {
+        let all = code.get_untracked();
+        let at = cursor(&editor)
+            .map(|p| byte_offset(&all, p))
+            .unwrap_or(all.len());
+        insert_at.set_value(at);
+        generate.dispatch(GenerateCode {
+            input: GenerateCodeRequest {
+                language: language.get_value(),
+                prompt: prompt.get_untracked(),
+                context: None,
+                workspace_id: Some(id.get_value()),
+                model: None,
+                max_tokens: None,
+                stream: false,
+            },
+        });
+    };
+    let busy = move || complete.pending().get() || generate.pending().get();
+    view! {
+        <h1>{workspace.summary.name.clone()}</h1>
+        <p class="hint">{language.get_value()} " · " <a href="/studio">"All workspaces"</a></p>
+        <section class="card editor">
+            <label for="code">"Code"</label>
+            <textarea id="code" node_ref=editor rows="18" spellcheck="false" data-testid="code-editor"
+                prop:value=move || code.get()
+                on:input=move |ev| { code.set(event_target_value(&ev)); saved.set(false); }
+            ></textarea>
+            <div class="toolbar">
+                <button type="button" class="button" on:click=on_complete disabled=busy data-testid="complete">
+                    {move || if complete.pending().get() { "Completing…" } else { "Complete" }}
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| save_now() data-testid="save">
+                    {move || if saved.get() { "Saved" } else { "Save" }}
+                </button>
+            </div>
+            <label for="gen-prompt">"Generate from a prompt"</label>
+            <input id="gen-prompt" prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))/>
+            <p>
+                <button type="button" class="button" on:click=on_generate disabled=busy data-testid="generate">
+                    {move || if generate.pending().get() { "Generating…" } else { "Generate" }}
+                </button>
+            </p>
+            <ErrorText error/>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_offset;
+
+    #[test]
+    fn a_browser_cursor_maps_to_a_byte_offset() {
+        assert_eq!(byte_offset("abc", 1), 1);
+        assert_eq!(
+            byte_offset("é😀x", 3),
+            "é😀".len(),
+            "😀 is two UTF-16 units"
+        );
+        assert_eq!(byte_offset("ab", 99), 2);
+    }
+}

@@ -1,0 +1,230 @@
+//! The usage and cost ledger: one row per upstream AI call.
+//!
+//! A call holds a [`CallRecord`] from before it goes upstream until it ends. Dropping the
+//! record (the call returned, failed, or its client went away) hands the row to a queue; one
+//! background task writes queued rows in batches. Recording therefore never waits for the
+//! database and can never fail the call; a row that cannot be written is logged and dropped.
+//!
+//! When OpenRouter reports no usage (a stream cut short, a cancelled call), tokens are
+//! estimated at about four characters each and the cost is left at 0.
+
+use std::time::Instant;
+
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use tokio::sync::mpsc;
+
+use crate::ai::Feature;
+use crate::auth::ids::new_id;
+use crate::entities::ai_usage;
+use crate::openrouter::types::Usage;
+
+/// Rows waiting to be written; beyond this, new rows are dropped (and logged).
+const QUEUE: usize = 20_000;
+/// Rows written in one statement.
+const BATCH: usize = 100;
+
+/// The handle calls record through; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    tx: mpsc::Sender<ai_usage::ActiveModel>,
+}
+
+impl Ledger {
+    /// Starts the writer task on the current runtime.
+    pub fn start(db: DatabaseConnection) -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(write_rows(db, rx));
+        Self { tx }
+    }
+
+    /// Starts the record of one call to `model`, whose prompt has `prompt_chars` characters.
+    pub fn begin(
+        &self,
+        user_id: &str,
+        feature: Feature,
+        model: &str,
+        prompt_chars: usize,
+    ) -> CallRecord {
+        CallRecord {
+            ledger: self.clone(),
+            user_id: user_id.to_owned(),
+            feature,
+            model: model.to_owned(),
+            started: Instant::now(),
+            created_at: chrono::Utc::now(),
+            prompt_chars,
+            output_chars: 0,
+            usage: None,
+            generation_id: None,
+            outcome: None,
+        }
+    }
+
+    fn enqueue(&self, row: ai_usage::ActiveModel) {
+        if let Err(e) = self.tx.try_send(row) {
+            tracing::error!(reason = %e, "the usage ledger queue refused a row; it is lost");
+        }
+    }
+}
+
+async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<ai_usage::ActiveModel>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        let n = batch.len();
+        if let Err(e) = ai_usage::Entity::insert_many(batch.drain(..))
+            .exec(&db)
+            .await
+        {
+            tracing::error!(error = %e, ai.rows = n, "could not write usage rows; they are lost");
+        }
+    }
+}
+
+/// One call's ledger row in the making. Dropping it records the row; a call that never reached
+/// [`CallRecord::finish`] is recorded as `cancelled`.
+#[derive(Debug)]
+pub struct CallRecord {
+    ledger: Ledger,
+    user_id: String,
+    feature: Feature,
+    model: String,
+    started: Instant,
+    created_at: chrono::DateTime<chrono::Utc>,
+    prompt_chars: usize,
+    output_chars: usize,
+    usage: Option<Usage>,
+    generation_id: Option<String>,
+    outcome: Option<String>,
+}
+
+impl CallRecord {
+    /// Counts answer text received so far (for the estimate when no usage is reported).
+    pub fn add_output(&mut self, text: &str) {
+        self.output_chars += text.chars().count();
+    }
+
+    /// OpenRouter's usage report.
+    pub fn set_usage(&mut self, usage: Usage) {
+        self.usage = Some(usage);
+    }
+
+    /// OpenRouter's generation id.
+    pub fn set_generation_id(&mut self, id: Option<String>) {
+        if id.is_some() {
+            self.generation_id = id;
+        }
+    }
+
+    /// Ends the call with `outcome` (`ok`, or `error:<kind>`) and records it.
+    pub fn finish(mut self, outcome: &str) {
+        self.outcome = Some(outcome.to_owned());
+    }
+
+    fn row(&mut self) -> ai_usage::ActiveModel {
+        let (tokens_in, tokens_out, cost) = match self.usage {
+            Some(u) => (u.prompt_tokens, u.completion_tokens, u.cost.unwrap_or(0.0)),
+            None => (
+                estimate(self.prompt_chars),
+                estimate(self.output_chars),
+                0.0,
+            ),
+        };
+        let latency = self.started.elapsed().as_millis();
+        ai_usage::ActiveModel {
+            id: Set(new_id()),
+            user_id: Set(std::mem::take(&mut self.user_id)),
+            feature: Set(self.feature.as_str().to_owned()),
+            model: Set(std::mem::take(&mut self.model)),
+            tokens_in: Set(i32::try_from(tokens_in).unwrap_or(i32::MAX)),
+            tokens_out: Set(i32::try_from(tokens_out).unwrap_or(i32::MAX)),
+            cost: Set(if cost.is_finite() { cost } else { 0.0 }),
+            generation_id: Set(self.generation_id.take()),
+            outcome: Set(self
+                .outcome
+                .take()
+                .unwrap_or_else(|| "cancelled".to_owned())),
+            latency_ms: Set(i32::try_from(latency).unwrap_or(i32::MAX)),
+            created_at: Set(self.created_at),
+            day: Set(self.created_at.format("%Y-%m-%d").to_string()),
+        }
+    }
+}
+
+impl Drop for CallRecord {
+    fn drop(&mut self) {
+        let row = self.row();
+        if let (Set(user), Set(model), Set(outcome), Set(latency)) =
+            (&row.user_id, &row.model, &row.outcome, &row.latency_ms)
+        {
+            tracing::info!(
+                user.id = %user,
+                ai.feature = self.feature.as_str(),
+                ai.model = %model,
+                ai.outcome = %outcome,
+                ai.latency_ms = latency,
+                "AI call ended"
+            );
+        }
+        self.ledger.enqueue(row);
+    }
+}
+
+/// About four characters to a token; no text, no tokens.
+fn estimate(chars: usize) -> u64 {
+    u64::try_from(chars.div_ceil(4)).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ledger() -> (Ledger, mpsc::Receiver<ai_usage::ActiveModel>) {
+        let (tx, rx) = mpsc::channel(10);
+        (Ledger { tx }, rx)
+    }
+
+    fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {
+        match v {
+            sea_orm::ActiveValue::Set(x) | sea_orm::ActiveValue::Unchanged(x) => x.clone(),
+            sea_orm::ActiveValue::NotSet => panic!("not set"),
+        }
+    }
+
+    #[test]
+    fn a_finished_call_records_its_usage_and_outcome() {
+        let (l, mut rx) = ledger();
+        let mut r = l.begin("u1", Feature::Chat, "a/b", 400);
+        r.set_usage(Usage {
+            prompt_tokens: 10,
+            completion_tokens: 5,
+            total_tokens: 15,
+            cost: Some(0.25),
+        });
+        r.set_generation_id(Some("gen-1".into()));
+        r.finish("ok");
+        let Ok(row) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert_eq!(value(&row.user_id), "u1");
+        assert_eq!(value(&row.feature), "chat");
+        assert_eq!((value(&row.tokens_in), value(&row.tokens_out)), (10, 5));
+        assert_eq!(value(&row.cost), 0.25);
+        assert_eq!(value(&row.outcome), "ok");
+        assert_eq!(value(&row.generation_id), Some("gen-1".to_owned()));
+        assert_eq!(value(&row.day).len(), 10);
+    }
+
+    #[test]
+    fn a_dropped_call_is_recorded_as_cancelled_with_estimated_tokens() {
+        let (l, mut rx) = ledger();
+        let mut r = l.begin("u1", Feature::GenerateCode, "a/b", 40);
+        r.add_output("12345678");
+        drop(r);
+        let Ok(row) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert_eq!(value(&row.outcome), "cancelled");
+        assert_eq!((value(&row.tokens_in), value(&row.tokens_out)), (10, 2));
+        assert_eq!(value(&row.cost), 0.0);
+    }
+}

@@ -1,0 +1,351 @@
+//! OpenRouter's model list, fetched from `GET /models` without a key and cached for a
+//! time-to-live. Once a list is held, an expired one is still served at once while a single
+//! background task refreshes it, so no AI call waits for `/models`. A failed refresh keeps the
+//! last good list (marked stale) and is not retried for a while, so a down upstream is not
+//! hammered. Only the very first fetch is waited for.
+//!
+//! A model id is checked against the list before any upstream call. While no list has ever
+//! been fetched the check lets ids through: OpenRouter then judges, and its "invalid model"
+//! answer is turned into a message naming the model.
+
+use std::collections::HashSet;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+
+use app::wire::{AiModel, AiModelList, ModelPricing};
+use app::AppError;
+
+use crate::openrouter::types::ModelEntry;
+use crate::openrouter::{OpenRouterClient, UpstreamError};
+
+/// Longest wait before a failed refresh is tried again.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
+/// Characters in a model id.
+const MAX_MODEL_ID_CHARS: usize = 200;
+/// OpenRouter's documented routing variants (`openai/gpt-4o:nitro`), which `/models` does not
+/// list for every model.
+const VARIANTS: &[&str] = &[
+    "free", "nitro", "floor", "online", "exacto", "extended", "thinking",
+];
+
+type Fetch =
+    Arc<dyn Fn() -> BoxFuture<'static, Result<Vec<ModelEntry>, UpstreamError>> + Send + Sync>;
+
+struct Snapshot {
+    models: Vec<AiModel>,
+    ids: HashSet<String>,
+    fetched_at: Instant,
+    fetched_at_utc: chrono::DateTime<chrono::Utc>,
+    stale: bool,
+}
+
+struct Inner {
+    fetch: Fetch,
+    ttl: Duration,
+    extra: HashSet<String>,
+    snapshot: RwLock<Option<Arc<Snapshot>>>,
+    /// When a failed refresh may be tried again.
+    retry_at: RwLock<Option<Instant>>,
+    refreshing: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The cached model list; cheap to clone.
+#[derive(Clone)]
+pub struct ModelCatalog {
+    inner: Arc<Inner>,
+}
+
+impl ModelCatalog {
+    /// A catalog fetching from `client`, kept `ttl`, also accepting the `extra` ids.
+    pub fn new(
+        client: OpenRouterClient,
+        ttl: Duration,
+        extra: impl Iterator<Item = String>,
+    ) -> Self {
+        let fetch: Fetch = Arc::new(move || {
+            let client = client.clone();
+            Box::pin(async move { client.models().await })
+        });
+        Self::with_fetch(fetch, ttl, extra)
+    }
+
+    fn with_fetch(fetch: Fetch, ttl: Duration, extra: impl Iterator<Item = String>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                fetch,
+                ttl,
+                extra: extra.collect(),
+                snapshot: RwLock::new(None),
+                retry_at: RwLock::new(None),
+                refreshing: Arc::new(tokio::sync::Mutex::new(())),
+            }),
+        }
+    }
+
+    /// The list, refreshed first if it is older than the time-to-live; 503 if OpenRouter has
+    /// never answered.
+    pub async fn list(&self) -> Result<AiModelList, AppError> {
+        let snapshot = self.current().await.ok_or_else(|| {
+            AppError::new(
+                503,
+                "Models unavailable",
+                "The list of models could not be fetched from OpenRouter. Please try again in a moment.",
+            )
+        })?;
+        Ok(AiModelList {
+            models: snapshot.models.clone(),
+            fetched_at: snapshot.fetched_at_utc.to_rfc3339(),
+            stale: snapshot.stale,
+        })
+    }
+
+    /// Refuses an id that is malformed (422), or that the list does not hold (422, naming it).
+    pub async fn check(&self, id: &str) -> Result<(), AppError> {
+        check_shape(id)?;
+        if self.inner.extra.contains(id) {
+            return Ok(());
+        }
+        let Some(snapshot) = self.current().await else {
+            tracing::warn!(ai.model = %id, "no model list yet; letting OpenRouter check the model");
+            return Ok(());
+        };
+        if is_listed(&snapshot.ids, id) {
+            Ok(())
+        } else {
+            Err(AppError::new(
+                422,
+                "Unknown model",
+                format!("OpenRouter does not offer a model called \"{id}\". Choose one from the model list."),
+            ))
+        }
+    }
+
+    async fn current(&self) -> Option<Arc<Snapshot>> {
+        if let Some(last) = self.last() {
+            if last.fetched_at.elapsed() >= self.inner.ttl && self.may_retry() {
+                if let Ok(guard) = Arc::clone(&self.inner.refreshing).try_lock_owned() {
+                    let this = self.clone();
+                    tokio::spawn(async move {
+                        this.refresh().await;
+                        drop(guard);
+                    });
+                }
+            }
+            return Some(last);
+        }
+        let _one_at_a_time = self.inner.refreshing.lock().await;
+        if let Some(last) = self.last() {
+            return Some(last);
+        }
+        if self.may_retry() {
+            self.refresh().await;
+        }
+        self.last()
+    }
+
+    fn may_retry(&self) -> bool {
+        self.inner
+            .retry_at
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_none_or(|at| Instant::now() >= at)
+    }
+
+    /// Fetches the list; on failure marks the last one stale and holds retries back.
+    async fn refresh(&self) {
+        match (self.inner.fetch)().await {
+            Ok(entries) => {
+                let snapshot = snapshot_of(entries);
+                tracing::info!(ai.models = snapshot.models.len(), "model list refreshed");
+                self.store(snapshot);
+                *self
+                    .inner
+                    .retry_at
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner) = None;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not refresh the model list; keeping the last good one");
+                *self
+                    .inner
+                    .retry_at
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner) =
+                    Some(Instant::now() + RETRY_AFTER_FAILURE.min(self.inner.ttl));
+                if let Some(last) = self.last() {
+                    self.store(Snapshot {
+                        models: last.models.clone(),
+                        ids: last.ids.clone(),
+                        fetched_at: last.fetched_at,
+                        fetched_at_utc: last.fetched_at_utc,
+                        stale: true,
+                    });
+                }
+            }
+        }
+    }
+
+    fn store(&self, snapshot: Snapshot) {
+        *self
+            .inner
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(snapshot));
+    }
+
+    fn last(&self) -> Option<Arc<Snapshot>> {
+        self.inner
+            .snapshot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+fn snapshot_of(entries: Vec<ModelEntry>) -> Snapshot {
+    let models: Vec<AiModel> = entries
+        .into_iter()
+        .map(|e| AiModel {
+            name: e.name.unwrap_or_else(|| e.id.clone()),
+            id: e.id,
+            context_length: e.context_length,
+            pricing: e.pricing.map(|p| ModelPricing {
+                prompt: p.prompt,
+                completion: p.completion,
+            }),
+        })
+        .collect();
+    Snapshot {
+        ids: models.iter().map(|m| m.id.clone()).collect(),
+        models,
+        fetched_at: Instant::now(),
+        fetched_at_utc: chrono::Utc::now(),
+        stale: false,
+    }
+}
+
+fn is_listed(ids: &HashSet<String>, id: &str) -> bool {
+    ids.contains(id)
+        || id
+            .rsplit_once(':')
+            .is_some_and(|(base, variant)| VARIANTS.contains(&variant) && ids.contains(base))
+}
+
+/// A model id: 1 to 200 of the characters OpenRouter's ids use.
+pub fn check_shape(id: &str) -> Result<(), AppError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/._:-~".contains(c);
+    if id.is_empty() || id.chars().count() > MAX_MODEL_ID_CHARS || !id.chars().all(allowed) {
+        return Err(AppError::new(
+            422,
+            "Invalid model",
+            "A model id looks like openai/gpt-4o-mini (letters, digits and / . _ : - only).",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn entry(id: &str) -> ModelEntry {
+        ModelEntry {
+            id: id.to_owned(),
+            name: None,
+            context_length: Some(1000),
+            pricing: None,
+        }
+    }
+
+    /// A catalog whose fetch answers `answers` in turn (the last one repeats), and a call count.
+    fn catalog(
+        ttl: Duration,
+        answers: Vec<Result<Vec<ModelEntry>, UpstreamError>>,
+    ) -> (ModelCatalog, Arc<AtomicUsize>) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&calls);
+        let answers = Arc::new(answers);
+        let fetch: Fetch = Arc::new(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let answer = answers
+                .get(n)
+                .or(answers.last())
+                .cloned()
+                .unwrap_or(Err(UpstreamError::Unreachable));
+            Box::pin(async move { answer })
+        });
+        (
+            ModelCatalog::with_fetch(fetch, ttl, std::iter::once("extra/one".to_owned())),
+            calls,
+        )
+    }
+
+    #[tokio::test]
+    async fn the_list_is_fetched_once_within_its_ttl() {
+        let (c, calls) = catalog(Duration::from_secs(600), vec![Ok(vec![entry("a/b")])]);
+        assert!(c.check("a/b").await.is_ok());
+        assert!(c.list().await.is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn unknown_ids_are_422_naming_the_model() {
+        let (c, _) = catalog(Duration::from_secs(600), vec![Ok(vec![entry("a/b")])]);
+        let Err(err) = c.check("no/such").await else {
+            panic!("an unknown id passed");
+        };
+        assert_eq!(err.status, 422);
+        assert!(err.body.message.contains("no/such"));
+        assert!(
+            c.check("a/b:nitro").await.is_ok(),
+            "documented variants pass"
+        );
+        assert!(c.check("a/b:bogus").await.is_err());
+        assert!(c.check("extra/one").await.is_ok(), "configured extras pass");
+        assert_eq!(c.check("a/b\n").await.map_err(|e| e.status), Err(422));
+    }
+
+    #[tokio::test]
+    async fn a_failed_refresh_keeps_serving_the_last_good_list() {
+        let (c, calls) = catalog(
+            Duration::ZERO,
+            vec![Ok(vec![entry("a/b")]), Err(UpstreamError::Unreachable)],
+        );
+        let Ok(first) = c.list().await else {
+            panic!("the first fetch failed");
+        };
+        assert!(!first.stale);
+        // The expired list is served at once while a refresh runs in the background; that
+        // refresh fails, and the last good list stays, marked stale.
+        let mut second = first.clone();
+        for _ in 0..100 {
+            let Ok(list) = c.list().await else {
+                panic!("the last good list was not served");
+            };
+            second = list;
+            if second.stale {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(second.stale);
+        assert_eq!(second.models, first.models);
+        assert!(c.check("a/b").await.is_ok());
+        assert!(calls.load(Ordering::SeqCst) >= 2);
+    }
+
+    #[tokio::test]
+    async fn without_any_list_ids_pass_and_listing_is_503() {
+        let (c, calls) = catalog(Duration::from_secs(600), vec![Err(UpstreamError::Timeout)]);
+        assert!(c.check("a/b").await.is_ok());
+        assert_eq!(c.list().await.map_err(|e| e.status), Err(503));
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "a failure is not retried at once"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! The streaming answer: OpenRouter's event stream relayed to the client as it arrives.
+//!
+//! The client receives `event: delta` (`{"content": "…"}`) for each piece of the answer,
+//! `: keep-alive` comments while OpenRouter is working, and then either one `event: done`
+//! ([`StreamDone`]) or one `event: error` (`{"error", "message"}`).
+//!
+//! The relay owns the upstream response, the call's in-flight slot and its ledger record. When
+//! the client goes away, axum drops the body, and with it the relay: the upstream response is
+//! dropped (which closes that connection and so cancels the generation), the slot is freed, and
+//! the record is written as `cancelled` with what was produced so far.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+
+use app::wire::{AiUsage, StreamDelta, StreamDone};
+use app::AppError;
+
+use crate::ai::ledger::CallRecord;
+use crate::ai::limits::InFlightGuard;
+use crate::ai::prompts;
+use crate::ai::sse::{SseItem, SseParser};
+use crate::ai::upstream_errors;
+use crate::openrouter::types::{ChatCompletion, Usage};
+
+/// The most answer text kept to build `done.code` for code generation.
+const MAX_COLLECTED: usize = 1024 * 1024;
+
+/// What a relayed stream does with the whole answer at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// Nothing (chat).
+    Plain,
+    /// Puts the cleaned code in `done.code` (code generation).
+    Code,
+}
+
+/// One relayed stream.
+pub struct Relay {
+    upstream: BoxStream<'static, reqwest::Result<Bytes>>,
+    parser: SseParser,
+    idle: Duration,
+    finish: Finish,
+    model: String,
+    generation_id: Option<String>,
+    usage: Option<Usage>,
+    finish_reason: Option<String>,
+    collected: String,
+    done: bool,
+    record: Option<CallRecord>,
+    _slot: InFlightGuard,
+}
+
+impl Relay {
+    /// A relay of `upstream`, allowing `idle` between two upstream chunks.
+    pub fn new(
+        upstream: reqwest::Response,
+        idle: Duration,
+        finish: Finish,
+        model: String,
+        mut record: CallRecord,
+        slot: InFlightGuard,
+    ) -> Self {
+        let generation_id = crate::openrouter::client::generation_id(&upstream);
+        record.set_generation_id(generation_id.clone());
+        Self {
+            upstream: upstream.bytes_stream().boxed(),
+            parser: SseParser::default(),
+            idle,
+            finish,
+            model,
+            generation_id,
+            usage: None,
+            finish_reason: None,
+            collected: String::new(),
+            done: false,
+            record: Some(record),
+            _slot: slot,
+        }
+    }
+
+    /// The `text/event-stream` response.
+    pub fn into_response(self) -> Response {
+        let body = futures::stream::unfold(self, |mut relay| async move {
+            let frame = relay.next_frame().await?;
+            Some((Ok::<Bytes, Infallible>(frame), relay))
+        });
+        let mut response = Body::from_stream(body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        // Tells a buffering reverse proxy (nginx) to pass each event on at once.
+        headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+        response
+    }
+
+    /// The next bytes for the client, as soon as an upstream chunk yields any; `None` at the end.
+    async fn next_frame(&mut self) -> Option<Bytes> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let mut out = Vec::new();
+            match tokio::time::timeout(self.idle, self.upstream.next()).await {
+                Err(_) => self.fail(&mut out, upstream_errors::timeout(), "timeout"),
+                Ok(Some(Err(e))) => {
+                    tracing::warn!(ai.model = %self.model, error = %e, "the upstream stream broke");
+                    self.fail(&mut out, interrupted(), "interrupted");
+                }
+                Ok(Some(Ok(bytes))) => match self.parser.push(&bytes) {
+                    Ok(items) => self.handle(items, &mut out),
+                    Err(e) => {
+                        tracing::warn!(ai.model = %self.model, error = %e, "unreadable upstream stream");
+                        self.fail(&mut out, interrupted(), "invalid_answer");
+                    }
+                },
+                Ok(None) => {
+                    let items = self.parser.finish();
+                    self.handle(items, &mut out);
+                    if !self.done {
+                        if self.finish_reason.is_some() {
+                            // Some providers end without `[DONE]`; a finish reason is enough.
+                            self.complete(&mut out);
+                        } else {
+                            self.fail(&mut out, interrupted(), "interrupted");
+                        }
+                    }
+                }
+            }
+            if !out.is_empty() {
+                return Some(Bytes::from(out));
+            }
+        }
+    }
+
+    fn handle(&mut self, items: Vec<SseItem>, out: &mut Vec<u8>) {
+        for item in items {
+            if self.done {
+                return;
+            }
+            match item {
+                SseItem::KeepAlive => out.extend_from_slice(b": keep-alive\n\n"),
+                SseItem::Data(data) if data.trim() == "[DONE]" => self.complete(out),
+                SseItem::Data(data) => match serde_json::from_str::<ChatCompletion>(&data) {
+                    Ok(chunk) => self.chunk(chunk, out),
+                    Err(_) => {
+                        tracing::warn!(ai.model = %self.model, "skipped an unreadable upstream chunk");
+                    }
+                },
+            }
+        }
+    }
+
+    fn chunk(&mut self, chunk: ChatCompletion, out: &mut Vec<u8>) {
+        if self.generation_id.is_none() {
+            self.generation_id = chunk.id.clone();
+        }
+        if let Some(model) = &chunk.model {
+            self.model.clone_from(model);
+        }
+        if let Some(e) = &chunk.error {
+            tracing::warn!(ai.model = %self.model, error.code = ?e.code, "the provider failed mid-stream");
+            self.fail(out, midstream(), "midstream");
+            return;
+        }
+        if let Some(usage) = chunk.usage {
+            self.usage = Some(usage);
+        }
+        if let Some(reason) = chunk.finish_reason() {
+            self.finish_reason = Some(reason.to_owned());
+        }
+        if let Some(text) = chunk.text().filter(|t| !t.is_empty()) {
+            if let Some(record) = &mut self.record {
+                record.add_output(text);
+            }
+            if self.finish == Finish::Code && self.collected.len() + text.len() <= MAX_COLLECTED {
+                self.collected.push_str(text);
+            }
+            event(
+                out,
+                "delta",
+                &StreamDelta {
+                    content: text.to_owned(),
+                },
+            );
+        }
+    }
+
+    fn complete(&mut self, out: &mut Vec<u8>) {
+        let done = StreamDone {
+            model: self.model.clone(),
+            usage: wire_usage(self.usage),
+            generation_id: self.generation_id.clone(),
+            finish_reason: self.finish_reason.clone(),
+            code: (self.finish == Finish::Code).then(|| prompts::clean_code(&self.collected)),
+        };
+        event(out, "done", &done);
+        self.end("ok", self.usage);
+    }
+
+    fn fail(&mut self, out: &mut Vec<u8>, error: AppError, kind: &str) {
+        event(out, "error", &error.body);
+        self.end(&format!("error:{kind}"), self.usage);
+    }
+
+    fn end(&mut self, outcome: &str, usage: Option<Usage>) {
+        self.done = true;
+        if let Some(mut record) = self.record.take() {
+            if let Some(u) = usage {
+                record.set_usage(u);
+            }
+            record.set_generation_id(self.generation_id.clone());
+            record.finish(outcome);
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        if let Some(record) = &mut self.record {
+            // Cancelled: the record's own drop writes it with what arrived so far.
+            record.set_generation_id(self.generation_id.clone());
+            tracing::info!(ai.model = %self.model, "the client left during a stream; upstream cancelled");
+        }
+    }
+}
+
+/// OpenRouter's usage in the API's shape.
+pub fn wire_usage(usage: Option<Usage>) -> AiUsage {
+    let u = usage.unwrap_or_default();
+    let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    AiUsage {
+        prompt_tokens: n(u.prompt_tokens),
+        completion_tokens: n(u.completion_tokens),
+        total_tokens: n(u.total_tokens.max(u.prompt_tokens + u.completion_tokens)),
+        cost: u.cost,
+    }
+}
+
+fn event<T: serde::Serialize>(out: &mut Vec<u8>, name: &str, data: &T) {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_owned());
+    out.extend_from_slice(format!("event: {name}\ndata: {json}\n\n").as_bytes());
+}
+
+fn midstream() -> AppError {
+    AppError::new(
+        502,
+        "Provider error",
+        "The model's provider failed in the middle of the answer; what arrived so far is shown. Please try again.",
+    )
+}
+
+fn interrupted() -> AppError {
+    AppError::new(
+        502,
+        "Stream interrupted",
+        "The answer from OpenRouter was cut off; what arrived so far is shown. Please try again.",
+    )
+}

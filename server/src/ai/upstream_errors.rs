@@ -1,0 +1,274 @@
+//! OpenRouter's failures, turned into errors the user can act on. OpenRouter's own message is
+//! used to pick the case and is logged, but never sent on; the model id in a message is the one
+//! this server checked and sent.
+
+use app::AppError;
+
+use crate::openrouter::UpstreamError;
+use crate::state::AppState;
+use crate::vault::usecases as vault;
+
+/// The user's error, and the ledger's name for the failure (`error:<kind>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapped {
+    /// What the user sees.
+    pub error: AppError,
+    /// A short, stable name, e.g. `rate_limited`.
+    pub kind: &'static str,
+    /// Whether OpenRouter refused the key itself.
+    pub key_rejected: bool,
+}
+
+fn mapped(kind: &'static str, error: AppError) -> Mapped {
+    Mapped {
+        error,
+        kind,
+        key_rejected: false,
+    }
+}
+
+/// The timeout error, exactly as the API documents it.
+pub fn timeout() -> AppError {
+    AppError::new(
+        504,
+        "Upstream timeout",
+        "OpenRouter did not answer in time. Please try again.",
+    )
+}
+
+fn unexpected() -> AppError {
+    AppError::new(
+        502,
+        "Upstream error",
+        "OpenRouter gave an unexpected answer. Please try again in a moment.",
+    )
+}
+
+fn provider_down(status: u16, retry_after: Option<u32>) -> AppError {
+    let e = AppError::new(
+        status,
+        "Provider unavailable",
+        "The model's provider is unavailable right now. Please try again in a moment, or choose another model.",
+    );
+    match retry_after {
+        Some(s) => e.with_retry_after(s),
+        None => e,
+    }
+}
+
+/// Chooses the user's error for `e`, on a call to `model`.
+pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
+    let (status, message, retry_after, limit_source) = match e {
+        UpstreamError::Timeout => return mapped("timeout", timeout()),
+        UpstreamError::Unreachable => {
+            return mapped(
+                "unreachable",
+                AppError::new(
+                    502,
+                    "OpenRouter unreachable",
+                    "We could not reach OpenRouter. Please try again in a moment.",
+                ),
+            )
+        }
+        UpstreamError::Redirect => return mapped("redirect", unexpected()),
+        UpstreamError::Invalid => return mapped("invalid_answer", unexpected()),
+        UpstreamError::Status {
+            status,
+            message,
+            retry_after,
+            limit_source,
+        } => (
+            *status,
+            message.to_lowercase(),
+            *retry_after,
+            limit_source.as_deref(),
+        ),
+    };
+    match status {
+        403 if message.contains("moderation") || message.contains("flagged") => mapped(
+            "flagged",
+            AppError::new(
+                422,
+                "Input flagged",
+                "The model's provider flagged the request under its moderation policy. Rephrase it, or choose another model.",
+            ),
+        ),
+        401 | 403 => Mapped {
+            error: AppError::new(
+                400,
+                "API key rejected",
+                "OpenRouter rejected your stored API key (it may have been revoked, disabled, or be a management key). Please update your key in settings.",
+            ),
+            kind: "key_rejected",
+            key_rejected: true,
+        },
+        402 => {
+            let text = if limit_source.is_some_and(|s| s.contains("key")) {
+                "Your OpenRouter key has reached its credit limit. Raise the key's limit at https://openrouter.ai/settings/keys, or use another key."
+            } else {
+                "Your OpenRouter account is out of credits. Add credits at https://openrouter.ai/settings/credits, then try again."
+            };
+            mapped("no_credits", AppError::new(402, "Out of credits", text))
+        }
+        429 => {
+            let text = if message.contains("free-models-per-day") {
+                "You have used today's free-model requests on OpenRouter. Add credits at https://openrouter.ai/settings/credits to raise the daily limit, or choose a paid model."
+            } else {
+                "OpenRouter is rate-limiting your key. Please wait a moment and try again."
+            };
+            let e = AppError::new(429, "Rate limited", text);
+            mapped(
+                "rate_limited",
+                match retry_after {
+                    Some(s) => e.with_retry_after(s),
+                    None => e,
+                },
+            )
+        }
+        400 if message.contains("valid model") || message.contains("model not found") => mapped(
+            "invalid_model",
+            AppError::new(
+                422,
+                "Unknown model",
+                format!("OpenRouter does not accept the model \"{model}\". Choose another model."),
+            ),
+        ),
+        400 => mapped(
+            "bad_request",
+            AppError::new(
+                400,
+                "Request refused",
+                "OpenRouter refused the request as invalid. Try a shorter conversation or another model.",
+            ),
+        ),
+        404 if message.contains("data policy") || message.contains("no endpoints") => mapped(
+            "data_policy",
+            AppError::new(
+                422,
+                "Blocked by data policy",
+                format!("No provider of \"{model}\" is allowed by your OpenRouter data policy. Allow more providers in your privacy settings at https://openrouter.ai/settings/privacy, or choose another model."),
+            ),
+        ),
+        408 => mapped("timeout", timeout()),
+        413 => mapped(
+            "too_large",
+            AppError::new(
+                413,
+                "Request too large",
+                "The request is too long for this model. Shorten it, or choose a model with a larger context.",
+            ),
+        ),
+        502 | 503 => mapped("provider_down", provider_down(status, retry_after)),
+        500..=599 => mapped("provider_down", provider_down(502, retry_after)),
+        _ => mapped("upstream", unexpected()),
+    }
+}
+
+/// Maps `e` for the user, logs it once, and acts on it: a rejected key is marked so in the
+/// vault (which writes a key-log event).
+pub async fn handle(state: &AppState, user_id: &str, model: &str, e: &UpstreamError) -> Mapped {
+    let m = classify(e, model);
+    let upstream_status = match e {
+        UpstreamError::Status { status, .. } => *status,
+        _ => 0,
+    };
+    tracing::warn!(
+        user.id = %user_id,
+        ai.model = %model,
+        upstream.status = upstream_status,
+        ai.outcome = m.kind,
+        error = %e,
+        "an AI call failed upstream"
+    );
+    if m.key_rejected {
+        if let Err(err) = vault::mark_rejected(state, user_id).await {
+            tracing::error!(user.id = %user_id, error = %err, "could not mark a rejected key");
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16, message: &str) -> UpstreamError {
+        UpstreamError::Status {
+            status,
+            message: message.to_owned(),
+            retry_after: None,
+            limit_source: None,
+        }
+    }
+
+    #[test]
+    fn each_upstream_status_has_its_own_message() {
+        let cases = [
+            (status(401, "User not found."), 400, "key_rejected"),
+            (status(402, "Insufficient credits"), 402, "no_credits"),
+            (status(429, "Rate limit exceeded"), 429, "rate_limited"),
+            (
+                status(400, "x/y is not a valid model ID"),
+                422,
+                "invalid_model",
+            ),
+            (
+                status(404, "No endpoints found matching your data policy"),
+                422,
+                "data_policy",
+            ),
+            (status(502, "Provider returned error"), 502, "provider_down"),
+            (status(503, "Service Unavailable"), 503, "provider_down"),
+            (UpstreamError::Timeout, 504, "timeout"),
+            (UpstreamError::Redirect, 502, "redirect"),
+        ];
+        for (e, code, kind) in cases {
+            let m = classify(&e, "x/y");
+            assert_eq!((m.error.status, m.kind), (code, kind), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn openrouters_words_are_not_passed_on() {
+        let m = classify(&status(502, "secret upstream detail"), "x/y");
+        assert!(!m.error.body.message.contains("secret"));
+    }
+
+    #[test]
+    fn messages_name_the_model_and_the_remedy() {
+        let invalid = classify(
+            &status(400, "bad/model is not a valid model ID"),
+            "bad/model",
+        );
+        assert!(invalid.error.body.message.contains("\"bad/model\""));
+        let policy = classify(
+            &status(404, "No endpoints found matching your data policy"),
+            "p/m",
+        );
+        assert!(policy
+            .error
+            .body
+            .message
+            .contains("openrouter.ai/settings/privacy"));
+        let credits = classify(&status(402, "Insufficient credits"), "m");
+        assert!(credits
+            .error
+            .body
+            .message
+            .contains("openrouter.ai/settings/credits"));
+        let key = classify(&status(401, "User not found."), "m");
+        assert!(key.key_rejected);
+        assert!(key.error.body.message.contains("settings"));
+    }
+
+    #[test]
+    fn retry_after_is_passed_on() {
+        let e = UpstreamError::Status {
+            status: 429,
+            message: "Rate limit exceeded".into(),
+            retry_after: Some(60),
+            limit_source: None,
+        };
+        assert_eq!(classify(&e, "m").error.body.retry_after, Some(60));
+    }
+}

@@ -1,0 +1,341 @@
+//! Chat, code completion and code generation: written once, called by the REST routes (and,
+//! later, by server functions).
+//!
+//! Each call runs the same steps: the limits; the caller's key (400 without one, and nothing
+//! goes upstream); the workspace, if named (404 unless it is the caller's); the model (422
+//! unless OpenRouter offers it); a slot under the per-user cap (429); then one upstream call,
+//! with a ledger record that is written however the call ends.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use app::wire::{
+    ChatMessage, ChatReply, ChatRequest, CodeCompletionReply, CodeCompletionRequest,
+    GenerateCodeReply, GenerateCodeRequest,
+};
+use app::AppError;
+
+use crate::ai::ledger::CallRecord;
+use crate::ai::limits::{self, InFlightGuard};
+use crate::ai::prompts::{self, WorkspaceContext};
+use crate::ai::stream::{wire_usage, Finish, Relay};
+use crate::ai::{prefs, upstream_errors, Feature};
+use crate::auth::ids::looks_like_id;
+use crate::auth::usecases::db_failed;
+use crate::auth::AuthUser;
+use crate::entities::workspace;
+use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage, Usage};
+use crate::state::AppState;
+use crate::vault::key::OpenRouterKey;
+use crate::vault::usecases as vault;
+
+/// Completions are short; this is their length cap when the request sets none.
+const COMPLETION_MAX_TOKENS: u32 = 256;
+/// Code wants little randomness.
+const CODE_TEMPERATURE: f32 = 0.2;
+
+/// An answer, whole or as an event stream.
+pub enum AiReply<T> {
+    /// The whole answer.
+    Whole(T),
+    /// An event stream to relay.
+    Stream(Box<Relay>),
+}
+
+/// The error a caller without a stored key gets, exactly as the API documents it.
+pub fn key_required() -> AppError {
+    AppError::new(
+        400,
+        "API key required",
+        "Please set up your OpenRouter API key in settings to use AI features",
+    )
+}
+
+/// `POST /api/ai/chat`.
+pub async fn chat(
+    state: &AppState,
+    auth: &AuthUser,
+    req: ChatRequest,
+) -> Result<AiReply<ChatReply>, AppError> {
+    limits::check_chat(&req)?;
+    let user_id = auth.user_id.as_str();
+    let key = require_key(state, user_id).await?;
+    let model = prefs::model_for(state, user_id, Feature::Chat, req.model.as_deref()).await?;
+    let messages: Vec<UpstreamMessage> = req
+        .messages
+        .into_iter()
+        .map(|m| UpstreamMessage {
+            role: m.role,
+            content: m.content,
+        })
+        .collect();
+    let body = request(model, messages, req.stream, req.max_tokens, req.temperature);
+    let call = Call::start(state, user_id, Feature::Chat, key, &body)?;
+    if req.stream {
+        return call
+            .stream(state, body, Finish::Plain)
+            .await
+            .map(|r| AiReply::Stream(Box::new(r)));
+    }
+    let answer = call.whole(state, body).await?;
+    Ok(AiReply::Whole(ChatReply {
+        message: ChatMessage {
+            role: "assistant".to_owned(),
+            content: answer.text,
+        },
+        model: answer.model,
+        usage: wire_usage(answer.usage),
+        generation_id: answer.generation_id,
+    }))
+}
+
+/// `POST /api/ai/code-completion`.
+pub async fn complete(
+    state: &AppState,
+    auth: &AuthUser,
+    req: CodeCompletionRequest,
+) -> Result<CodeCompletionReply, AppError> {
+    limits::check_completion(&req)?;
+    let user_id = auth.user_id.as_str();
+    let key = require_key(state, user_id).await?;
+    let ws = workspace_context(state, user_id, req.workspace_id.as_deref()).await?;
+    let model = prefs::model_for(
+        state,
+        user_id,
+        Feature::CodeCompletion,
+        req.model.as_deref(),
+    )
+    .await?;
+    let suffix = req.suffix.unwrap_or_default();
+    let messages = prompts::completion_messages(&req.language, &req.prefix, &suffix, ws.as_ref());
+    let mut body = request(
+        model,
+        messages,
+        false,
+        Some(req.max_tokens.unwrap_or(COMPLETION_MAX_TOKENS)),
+        None,
+    );
+    body.temperature = Some(CODE_TEMPERATURE);
+    let call = Call::start(state, user_id, Feature::CodeCompletion, key, &body)?;
+    let answer = call.whole(state, body).await?;
+    Ok(CodeCompletionReply {
+        completion: prompts::clean_completion(&answer.text, &req.prefix, &suffix),
+        model: answer.model,
+        usage: wire_usage(answer.usage),
+        generation_id: answer.generation_id,
+    })
+}
+
+/// `POST /api/ai/generate-code`.
+pub async fn generate(
+    state: &AppState,
+    auth: &AuthUser,
+    req: GenerateCodeRequest,
+) -> Result<AiReply<GenerateCodeReply>, AppError> {
+    limits::check_generation(&req)?;
+    let user_id = auth.user_id.as_str();
+    let key = require_key(state, user_id).await?;
+    let ws = workspace_context(state, user_id, req.workspace_id.as_deref()).await?;
+    let model =
+        prefs::model_for(state, user_id, Feature::GenerateCode, req.model.as_deref()).await?;
+    let messages = prompts::generation_messages(
+        &req.language,
+        &req.prompt,
+        req.context.as_deref(),
+        ws.as_ref(),
+    );
+    let mut body = request(model, messages, req.stream, req.max_tokens, None);
+    body.temperature = Some(CODE_TEMPERATURE);
+    let call = Call::start(state, user_id, Feature::GenerateCode, key, &body)?;
+    if req.stream {
+        return call
+            .stream(state, body, Finish::Code)
+            .await
+            .map(|r| AiReply::Stream(Box::new(r)));
+    }
+    let answer = call.whole(state, body).await?;
+    Ok(AiReply::Whole(GenerateCodeReply {
+        code: prompts::clean_code(&answer.text),
+        model: answer.model,
+        usage: wire_usage(answer.usage),
+        generation_id: answer.generation_id,
+    }))
+}
+
+async fn require_key(state: &AppState, user_id: &str) -> Result<OpenRouterKey, AppError> {
+    vault::stored_key(state, user_id)
+        .await?
+        .ok_or_else(key_required)
+}
+
+/// The caller's workspace `id` as prompt context; 404 if it is not theirs (or does not exist).
+async fn workspace_context(
+    state: &AppState,
+    user_id: &str,
+    id: Option<&str>,
+) -> Result<Option<WorkspaceContext>, AppError> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    if !looks_like_id(id) {
+        return Err(AppError::not_found("workspace"));
+    }
+    let row = workspace::Entity::find()
+        .filter(workspace::Column::Id.eq(id))
+        .filter(workspace::Column::UserId.eq(user_id))
+        .one(&state.db)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(|| AppError::not_found("workspace"))?;
+    Ok(Some(WorkspaceContext {
+        name: row.name,
+        language: row.language,
+        code: row.code,
+    }))
+}
+
+fn request(
+    model: String,
+    messages: Vec<UpstreamMessage>,
+    stream: bool,
+    max_tokens: Option<u32>,
+    temperature: Option<f32>,
+) -> ChatCompletionRequest {
+    ChatCompletionRequest {
+        model,
+        messages,
+        stream,
+        max_tokens,
+        temperature,
+        stream_options: stream.then_some(StreamOptions {
+            include_usage: true,
+        }),
+    }
+}
+
+/// A whole answer.
+struct Answer {
+    text: String,
+    model: String,
+    usage: Option<Usage>,
+    generation_id: Option<String>,
+}
+
+/// One upstream call, from its slot to its ledger row.
+struct Call<'a> {
+    user_id: &'a str,
+    key: OpenRouterKey,
+    slot: InFlightGuard,
+    record: CallRecord,
+}
+
+impl<'a> Call<'a> {
+    /// Takes a slot under the caller's cap (429) and opens the ledger record.
+    fn start(
+        state: &AppState,
+        user_id: &'a str,
+        feature: Feature,
+        key: OpenRouterKey,
+        body: &ChatCompletionRequest,
+    ) -> Result<Self, AppError> {
+        let slot = state.ai.in_flight.try_acquire(user_id)?;
+        let prompt_chars = body
+            .messages
+            .iter()
+            .map(|m| m.content.chars().count())
+            .sum();
+        let record = state
+            .ai
+            .ledger
+            .begin(user_id, feature, &body.model, prompt_chars);
+        Ok(Self {
+            user_id,
+            key,
+            slot,
+            record,
+        })
+    }
+
+    async fn whole(
+        self,
+        state: &AppState,
+        body: ChatCompletionRequest,
+    ) -> Result<Answer, AppError> {
+        let Self {
+            user_id,
+            key,
+            slot: _slot,
+            mut record,
+        } = self;
+        let result = state.openrouter.chat(&key, &body).await;
+        drop(key);
+        let (completion, header_id) = match result {
+            Ok(ok) => ok,
+            Err(e) => return Err(failed(state, user_id, &body.model, &e, record).await),
+        };
+        let generation_id = header_id.or_else(|| completion.id.clone());
+        record.set_generation_id(generation_id.clone());
+        if let Some(usage) = completion.usage {
+            record.set_usage(usage);
+        }
+        let text = match (&completion.error, completion.text()) {
+            (None, Some(text)) => text.to_owned(),
+            (error, _) => {
+                let code = error.as_ref().and_then(|e| e.code.clone());
+                tracing::warn!(user.id = %user_id, ai.model = %body.model, error.code = ?code, "OpenRouter answered 200 without an answer");
+                record.finish("error:provider");
+                return Err(AppError::new(
+                    502,
+                    "Provider error",
+                    "The model's provider could not produce an answer. Please try again, or choose another model.",
+                ));
+            }
+        };
+        record.add_output(&text);
+        record.finish("ok");
+        Ok(Answer {
+            text,
+            model: completion.model.unwrap_or(body.model),
+            usage: completion.usage,
+            generation_id,
+        })
+    }
+
+    async fn stream(
+        self,
+        state: &AppState,
+        body: ChatCompletionRequest,
+        finish: Finish,
+    ) -> Result<Relay, AppError> {
+        let Self {
+            user_id,
+            key,
+            slot,
+            record,
+        } = self;
+        let result = state.openrouter.chat_stream(&key, &body).await;
+        drop(key);
+        match result {
+            Ok(res) => Ok(Relay::new(
+                res,
+                state.openrouter.timeouts.completion,
+                finish,
+                body.model,
+                record,
+                slot,
+            )),
+            Err(e) => Err(failed(state, user_id, &body.model, &e, record).await),
+        }
+    }
+}
+
+async fn failed(
+    state: &AppState,
+    user_id: &str,
+    model: &str,
+    e: &crate::openrouter::UpstreamError,
+    record: CallRecord,
+) -> AppError {
+    let mapped = upstream_errors::handle(state, user_id, model, e).await;
+    record.finish(&format!("error:{}", mapped.kind));
+    mapped.error
+}

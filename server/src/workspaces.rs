@@ -1,0 +1,169 @@
+//! Workspace use cases. Every query is scoped to the caller: another user's workspace is "not
+//! found", exactly like a missing one.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use app::wire::{Workspace, WorkspaceSummary};
+use app::AppError;
+
+use crate::auth::ids::{looks_like_id, new_id};
+use crate::auth::usecases::db_failed;
+use crate::auth::AuthUser;
+use crate::entities::workspace;
+use crate::state::AppState;
+
+const MAX_CODE: usize = 500_000;
+
+fn parse_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(AppError::new(
+            422,
+            "Invalid name",
+            "Workspace names are 1 to 100 characters.",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn parse_language(language: &str) -> Result<String, AppError> {
+    let l = language.trim().to_lowercase();
+    if l.is_empty()
+        || l.len() > 40
+        || !l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c))
+    {
+        return Err(AppError::new(
+            422,
+            "Invalid language",
+            "Choose a language such as rust, python or typescript.",
+        ));
+    }
+    Ok(l)
+}
+
+fn summary(w: &workspace::Model) -> WorkspaceSummary {
+    WorkspaceSummary {
+        id: w.id.clone(),
+        name: w.name.clone(),
+        language: w.language.clone(),
+        updated_at: w.updated_at.to_rfc3339(),
+    }
+}
+
+/// The caller's workspaces, most recently changed first.
+pub async fn list(state: &AppState, auth: &AuthUser) -> Result<Vec<WorkspaceSummary>, AppError> {
+    let rows = workspace::Entity::find()
+        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
+        .order_by_desc(workspace::Column::UpdatedAt)
+        .all(&state.db)
+        .await
+        .map_err(db_failed)?;
+    Ok(rows.iter().map(summary).collect())
+}
+
+/// One of the caller's workspaces, with its code.
+pub async fn get(state: &AppState, auth: &AuthUser, id: &str) -> Result<Workspace, AppError> {
+    let not_found = || AppError::not_found("workspace");
+    if !looks_like_id(id) {
+        return Err(not_found());
+    }
+    let w = workspace::Entity::find_by_id(id.to_owned())
+        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
+        .one(&state.db)
+        .await
+        .map_err(db_failed)?
+        .ok_or_else(not_found)?;
+    Ok(Workspace {
+        summary: summary(&w),
+        code: w.code,
+    })
+}
+
+/// Creates a workspace.
+pub async fn create(
+    state: &AppState,
+    auth: &AuthUser,
+    name: &str,
+    language: &str,
+) -> Result<WorkspaceSummary, AppError> {
+    let now = state.clock.now();
+    let row = workspace::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(auth.user_id.clone()),
+        name: Set(parse_name(name)?),
+        language: Set(parse_language(language)?),
+        code: Set(String::new()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let w = workspace::Entity::insert(row)
+        .exec_with_returning(&state.db)
+        .await
+        .map_err(db_failed)?;
+    Ok(summary(&w))
+}
+
+async fn update(
+    state: &AppState,
+    auth: &AuthUser,
+    id: &str,
+    col: workspace::Column,
+    value: String,
+) -> Result<(), AppError> {
+    let res = workspace::Entity::update_many()
+        .col_expr(col, Expr::value(value))
+        .col_expr(workspace::Column::UpdatedAt, Expr::value(state.clock.now()))
+        .filter(workspace::Column::Id.eq(id))
+        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
+        .exec(&state.db)
+        .await
+        .map_err(db_failed)?;
+    if res.rows_affected == 0 {
+        return Err(AppError::not_found("workspace"));
+    }
+    Ok(())
+}
+
+/// Renames one of the caller's workspaces.
+pub async fn rename(
+    state: &AppState,
+    auth: &AuthUser,
+    id: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    update(state, auth, id, workspace::Column::Name, parse_name(name)?).await
+}
+
+/// Saves a workspace's code.
+pub async fn save_code(
+    state: &AppState,
+    auth: &AuthUser,
+    id: &str,
+    code: String,
+) -> Result<(), AppError> {
+    if code.len() > MAX_CODE {
+        return Err(AppError::new(
+            413,
+            "Too large",
+            "A workspace holds at most 500 KB of code.",
+        ));
+    }
+    update(state, auth, id, workspace::Column::Code, code).await
+}
+
+/// Deletes one of the caller's workspaces.
+pub async fn delete(state: &AppState, auth: &AuthUser, id: &str) -> Result<(), AppError> {
+    let res = workspace::Entity::delete_many()
+        .filter(workspace::Column::Id.eq(id))
+        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
+        .exec(&state.db)
+        .await
+        .map_err(db_failed)?;
+    if res.rows_affected == 0 {
+        return Err(AppError::not_found("workspace"));
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! The AI endpoints against the fake OpenRouter.
+
+mod concurrency;
+mod endpoints;
+mod errors;
+mod ledger;
+mod limits;
+mod models;
+mod streaming;
+
+use std::time::Duration;
+
+use fake_openrouter::{key, RecordedRequest};
+use sea_orm::{ActiveValue::Set, EntityTrait};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+/// The special models of the fake, accepted although its `/models` does not list them.
+pub const FAKE_SPECIAL_MODELS: (&str, &str) = (
+    "AI_EXTRA_MODELS",
+    "bad/model,down/model,policy/model,redirect/model",
+);
+
+/// Signs up `email` on `client` and stores the key whose hex starts with `prefix`.
+pub async fn user_with_key(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    prefix: &str,
+) -> String {
+    let id = app.sign_up_with(client, email).await;
+    let res = client
+        .post(app.url("/api/user/api-key"))
+        .json(&json!({"apiKey": key(prefix)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "saving the key for {email}");
+    id
+}
+
+/// Replaces `user_id`'s stored key by `plaintext`, bypassing OpenRouter's check (for keys
+/// the vault would refuse to save, such as a revoked one).
+pub async fn force_key(app: &TestApp, user_id: &str, plaintext: &str) {
+    let secret = SecretString::from(plaintext.to_owned());
+    let (sealed, _) =
+        server::vault::envelope::seal(&app.state.ring.current(), user_id, &secret).unwrap();
+    server::entities::user_api_key::Entity::update(server::entities::user_api_key::ActiveModel {
+        user_id: Set(user_id.to_owned()),
+        secret_enc: Set(sealed),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+}
+
+/// POSTs `body` as JSON to `path`.
+pub async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    body: &Value,
+) -> reqwest::Response {
+    client.post(app.url(path)).json(body).send().await.unwrap()
+}
+
+/// POSTs and reads the status and JSON body.
+pub async fn post_json(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
+    let res = post(app, client, path, body).await;
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// A one-message chat body.
+pub fn chat(prompt: &str) -> Value {
+    json!({"messages": [{"role": "user", "content": prompt}]})
+}
+
+/// The chat-completion requests the fake received, oldest first.
+pub fn chat_requests(app: &TestApp) -> Vec<RecordedRequest> {
+    app.fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/chat/completions")
+        .collect()
+}
+
+/// One event of a client-side event stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A `: …` comment line.
+    Comment(String),
+    /// `event: <name>` with its JSON `data:`.
+    Named(String, Value),
+}
+
+/// Reads a whole `text/event-stream` body.
+pub fn parse_events(text: &str) -> Vec<Event> {
+    let mut events = Vec::new();
+    for block in text.split("\n\n").filter(|b| !b.trim().is_empty()) {
+        if let Some(comment) = block.strip_prefix(':') {
+            events.push(Event::Comment(comment.trim().to_owned()));
+            continue;
+        }
+        let mut name = String::from("message");
+        let mut data = String::new();
+        for line in block.lines() {
+            if let Some(v) = line.strip_prefix("event: ") {
+                name = v.to_owned();
+            } else if let Some(v) = line.strip_prefix("data: ") {
+                data.push_str(v);
+            }
+        }
+        events.push(Event::Named(name, serde_json::from_str(&data).unwrap()));
+    }
+    events
+}
+
+/// The concatenated `delta` contents of `events`.
+pub fn deltas(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Named(n, d) if n == "delta" => d["content"].as_str().map(str::to_owned),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The caller's usage report, once it holds `calls` calls (the ledger writes in the
+/// background), or the last report after five seconds.
+pub async fn usage_with(app: &TestApp, client: &reqwest::Client, calls: u64) -> Value {
+    let mut report = Value::Null;
+    for _ in 0..100 {
+        report = client
+            .get(app.url("/api/user/usage"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if report["totals"]["calls"].as_u64() == Some(calls) {
+            return report;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    report
+}
+
+/// Polls `check` every 20 ms for up to five seconds.
+pub async fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    for _ in 0..250 {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    check()
+}

@@ -1,0 +1,121 @@
+//! Workspaces through the server functions the studio uses.
+
+use serde_json::Value;
+
+use crate::helpers::{client, spawn_app, TestApp};
+
+async fn call(
+    app: &TestApp,
+    c: &reqwest::Client,
+    name: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let res = c
+        .post(app.url(&format!("/api/{name}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_user_creates_renames_saves_and_deletes_their_workspace() {
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    let (status, ws) = call(
+        &app,
+        &app.client,
+        "create_workspace",
+        &[("name", "Sandbox"), ("language", "rust")],
+    )
+    .await;
+    assert_eq!(status, 200, "{ws}");
+    let id = ws["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        call(
+            &app,
+            &app.client,
+            "rename_workspace",
+            &[("id", &id), ("name", "Renamed")]
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        call(
+            &app,
+            &app.client,
+            "save_workspace_code",
+            &[("id", &id), ("code", "fn main() {}")]
+        )
+        .await
+        .0,
+        200
+    );
+    let (_, got) = call(&app, &app.client, "get_workspace", &[("id", &id)]).await;
+    assert_eq!(got["name"], "Renamed");
+    assert_eq!(got["code"], "fn main() {}");
+    assert_eq!(
+        call(&app, &app.client, "delete_workspace", &[("id", &id)])
+            .await
+            .0,
+        200
+    );
+    let (status, _) = call(&app, &app.client, "get_workspace", &[("id", &id)]).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn another_users_workspace_is_not_found_for_every_operation() {
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    let (_, ws) = call(
+        &app,
+        &app.client,
+        "create_workspace",
+        &[("name", "Private"), ("language", "rust")],
+    )
+    .await;
+    let id = ws["id"].as_str().unwrap().to_owned();
+    let b = client();
+    app.sign_up_with(&b, "b@example.com").await;
+    let missing = "cmissingworkspace00000000";
+    for (name, form) in [
+        ("get_workspace", vec![("id", id.as_str())]),
+        (
+            "rename_workspace",
+            vec![("id", id.as_str()), ("name", "Mine now")],
+        ),
+        (
+            "save_workspace_code",
+            vec![("id", id.as_str()), ("code", "stolen")],
+        ),
+        ("delete_workspace", vec![("id", id.as_str())]),
+    ] {
+        let theirs = call(&app, &b, name, &form).await;
+        let mut gone = form.clone();
+        gone[0] = ("id", missing);
+        let absent = call(&app, &b, name, &gone).await;
+        assert_eq!(theirs.0, 404, "{name}");
+        assert_eq!(
+            theirs, absent,
+            "{name}: indistinguishable from a missing workspace"
+        );
+    }
+    let (_, list) = call(&app, &b, "list_workspaces", &[]).await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+    let (_, mine) = call(&app, &app.client, "get_workspace", &[("id", &id)]).await;
+    assert_eq!(mine["name"], "Private", "A's workspace is untouched");
+    assert_eq!(mine["code"], "");
+}
+
+#[tokio::test]
+async fn anonymous_callers_cannot_list_workspaces() {
+    let app = spawn_app().await;
+    let (status, body) = call(&app, &client(), "list_workspaces", &[]).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["error"], "Unauthorized");
+}
