@@ -11,6 +11,7 @@
 //! - Logs carry `user.id`, `ai.feature`, `ai.model`, `upstream.status`; never prompts, answers,
 //!   keys or `Authorization` values.
 
+mod call;
 pub mod ledger;
 pub mod limits;
 pub mod models;

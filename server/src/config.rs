@@ -317,6 +317,21 @@ mod tests {
     }
 
     #[test]
+    fn the_ai_settings_have_defaults_and_name_their_variable_when_wrong() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.ai_max_in_flight_per_user, 4);
+        assert_eq!(c.ai_models_ttl_secs, 600);
+        assert!(c.ai_extra_models.is_empty());
+        let c = config(&[("AI_EXTRA_MODELS", " a/b, ,c/d ")]).expect("valid");
+        assert_eq!(c.ai_extra_models, ["a/b", "c/d"]);
+        let err = config(&[("AI_MAX_IN_FLIGHT_PER_USER", "0")]).expect_err("at least one");
+        assert!(
+            err.to_string().starts_with("AI_MAX_IN_FLIGHT_PER_USER: "),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_malformed_database_url_names_the_variable() {
         let err = config(&[("DATABASE_URL", "mysql://x")]).expect_err("mysql is not supported");
         assert!(err.to_string().starts_with("DATABASE_URL: "), "{err}");

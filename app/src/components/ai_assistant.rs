@@ -96,11 +96,18 @@ pub fn AiAssistant() -> impl IntoView {
                         draft.set(v);
                     }
                 ></textarea>
-                <p>
-                    <button type="submit" class="button" disabled=move || busy.get() || has_key() != Some(true)>
-                        {move || if busy.get() { "Answering…" } else { "Send" }}
-                    </button>
-                </p>
+                <Transition fallback=|| ()>
+                    {move || {
+                        let ready = has_key() == Some(true);
+                        view! {
+                            <p>
+                                <button type="submit" class="button" disabled=move || busy.get() || !ready>
+                                    {move || if busy.get() { "Answering…" } else { "Send" }}
+                                </button>
+                            </p>
+                        }
+                    }}
+                </Transition>
             </form>
         </section>
     }

@@ -19,7 +19,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <ActionForm action=actions.sign_in attr:data-testid="signin-form">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <label for="signin-email">"Email"</label>
                 <input id="signin-email" name="email" type="email" autocomplete="email" required/>
                 <label for="signin-password">"Password"</label>

@@ -19,7 +19,7 @@ pub fn SignUpPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Create your account"</h1>
             <ActionForm action=actions.sign_up attr:data-testid="signup-form">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <label for="signup-name">"Name " <span class="hint">"(optional)"</span></label>
                 <input id="signup-name" name="name" type="text" autocomplete="name" maxlength="100"/>
                 <label for="signup-email">"Email"</label>

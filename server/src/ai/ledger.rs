@@ -70,13 +70,19 @@ impl Ledger {
 async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<ai_usage::ActiveModel>) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
-        let n = batch.len();
-        if let Err(e) = ai_usage::Entity::insert_many(batch.drain(..))
+        if ai_usage::Entity::insert_many(batch.iter().cloned())
             .exec(&db)
             .await
+            .is_err()
         {
-            tracing::error!(error = %e, ai.rows = n, "could not write usage rows; they are lost");
+            // One bad row (its user deleted meanwhile) must not cost the others theirs.
+            for row in batch.iter().cloned() {
+                if let Err(e) = ai_usage::Entity::insert(row).exec(&db).await {
+                    tracing::error!(error = %e, "could not write a usage row; it is lost");
+                }
+            }
         }
+        batch.clear();
     }
 }
 

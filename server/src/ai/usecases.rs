@@ -14,16 +14,16 @@ use app::wire::{
 };
 use app::AppError;
 
-use crate::ai::ledger::CallRecord;
-use crate::ai::limits::{self, InFlightGuard};
+use crate::ai::call::Call;
+use crate::ai::limits;
 use crate::ai::prompts::{self, WorkspaceContext};
 use crate::ai::stream::{wire_usage, Finish, Relay};
-use crate::ai::{prefs, upstream_errors, Feature};
+use crate::ai::{prefs, Feature};
 use crate::auth::ids::looks_like_id;
 use crate::auth::usecases::db_failed;
 use crate::auth::AuthUser;
 use crate::entities::workspace;
-use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage, Usage};
+use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};
 use crate::state::AppState;
 use crate::vault::key::OpenRouterKey;
 use crate::vault::usecases as vault;
@@ -210,132 +210,4 @@ fn request(
             include_usage: true,
         }),
     }
-}
-
-/// A whole answer.
-struct Answer {
-    text: String,
-    model: String,
-    usage: Option<Usage>,
-    generation_id: Option<String>,
-}
-
-/// One upstream call, from its slot to its ledger row.
-struct Call<'a> {
-    user_id: &'a str,
-    key: OpenRouterKey,
-    slot: InFlightGuard,
-    record: CallRecord,
-}
-
-impl<'a> Call<'a> {
-    /// Takes a slot under the caller's cap (429) and opens the ledger record.
-    fn start(
-        state: &AppState,
-        user_id: &'a str,
-        feature: Feature,
-        key: OpenRouterKey,
-        body: &ChatCompletionRequest,
-    ) -> Result<Self, AppError> {
-        let slot = state.ai.in_flight.try_acquire(user_id)?;
-        let prompt_chars = body
-            .messages
-            .iter()
-            .map(|m| m.content.chars().count())
-            .sum();
-        let record = state
-            .ai
-            .ledger
-            .begin(user_id, feature, &body.model, prompt_chars);
-        Ok(Self {
-            user_id,
-            key,
-            slot,
-            record,
-        })
-    }
-
-    async fn whole(
-        self,
-        state: &AppState,
-        body: ChatCompletionRequest,
-    ) -> Result<Answer, AppError> {
-        let Self {
-            user_id,
-            key,
-            slot: _slot,
-            mut record,
-        } = self;
-        let result = state.openrouter.chat(&key, &body).await;
-        drop(key);
-        let (completion, header_id) = match result {
-            Ok(ok) => ok,
-            Err(e) => return Err(failed(state, user_id, &body.model, &e, record).await),
-        };
-        let generation_id = header_id.or_else(|| completion.id.clone());
-        record.set_generation_id(generation_id.clone());
-        if let Some(usage) = completion.usage {
-            record.set_usage(usage);
-        }
-        let text = match (&completion.error, completion.text()) {
-            (None, Some(text)) => text.to_owned(),
-            (error, _) => {
-                let code = error.as_ref().and_then(|e| e.code.clone());
-                tracing::warn!(user.id = %user_id, ai.model = %body.model, error.code = ?code, "OpenRouter answered 200 without an answer");
-                record.finish("error:provider");
-                return Err(AppError::new(
-                    502,
-                    "Provider error",
-                    "The model's provider could not produce an answer. Please try again, or choose another model.",
-                ));
-            }
-        };
-        record.add_output(&text);
-        record.finish("ok");
-        Ok(Answer {
-            text,
-            model: completion.model.unwrap_or(body.model),
-            usage: completion.usage,
-            generation_id,
-        })
-    }
-
-    async fn stream(
-        self,
-        state: &AppState,
-        body: ChatCompletionRequest,
-        finish: Finish,
-    ) -> Result<Relay, AppError> {
-        let Self {
-            user_id,
-            key,
-            slot,
-            record,
-        } = self;
-        let result = state.openrouter.chat_stream(&key, &body).await;
-        drop(key);
-        match result {
-            Ok(res) => Ok(Relay::new(
-                res,
-                state.openrouter.timeouts.completion,
-                finish,
-                body.model,
-                record,
-                slot,
-            )),
-            Err(e) => Err(failed(state, user_id, &body.model, &e, record).await),
-        }
-    }
-}
-
-async fn failed(
-    state: &AppState,
-    user_id: &str,
-    model: &str,
-    e: &crate::openrouter::UpstreamError,
-    record: CallRecord,
-) -> AppError {
-    let mapped = upstream_errors::handle(state, user_id, model, e).await;
-    record.finish(&format!("error:{}", mapped.kind));
-    mapped.error
 }

@@ -12,7 +12,7 @@ use crate::helpers::{client, spawn_app_with};
 
 const CALLS_EACH: usize = 1000;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_users_firing_1000_interleaved_calls_each_carry_only_their_own_key() {
     let app = spawn_app_with(&[("AI_MAX_IN_FLIGHT_PER_USER", "64")]).await;
     let users = [("aaaa", client()), ("bbbb", client())];

@@ -1,5 +1,6 @@
 //! The usage and cost ledger.
 
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
 use super::{chat, post_json, usage_with, user_with_key, FAKE_SPECIAL_MODELS};
@@ -118,4 +119,24 @@ async fn one_users_usage_is_invisible_to_another_and_ranges_are_checked() {
         .await
         .unwrap();
     assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn the_ai_tables_migrate_down_and_up_again() {
+    use migration::{Migrator, MigratorTrait};
+    let app = spawn_app_with(&[]).await;
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    let gone = server::entities::ai_usage::Entity::find()
+        .all(&app.db)
+        .await;
+    assert!(gone.is_err(), "the ledger table was dropped");
+    Migrator::up(&app.db, None).await.unwrap();
+    let back = server::entities::ai_usage::Entity::find()
+        .all(&app.db)
+        .await;
+    assert_eq!(back.unwrap().len(), 0);
+    let prefs = server::entities::user_model_prefs::Entity::find()
+        .all(&app.db)
+        .await;
+    assert!(prefs.is_ok());
 }

@@ -1,0 +1,145 @@
+//! One upstream call: the caller's slot under the in-flight cap, the key for the duration of
+//! the request, and the ledger record, which is written however the call ends.
+
+use app::AppError;
+
+use crate::ai::ledger::CallRecord;
+use crate::ai::limits::InFlightGuard;
+use crate::ai::stream::{Finish, Relay};
+use crate::ai::{upstream_errors, Feature};
+use crate::openrouter::types::{ChatCompletionRequest, Usage};
+use crate::openrouter::UpstreamError;
+use crate::state::AppState;
+use crate::vault::key::OpenRouterKey;
+
+/// A whole answer.
+pub(crate) struct Answer {
+    /// The first choice's text.
+    pub text: String,
+    /// The model that answered.
+    pub model: String,
+    /// OpenRouter's usage report.
+    pub usage: Option<Usage>,
+    /// OpenRouter's generation id.
+    pub generation_id: Option<String>,
+}
+
+/// One upstream call, from its slot to its ledger row.
+pub(crate) struct Call<'a> {
+    user_id: &'a str,
+    key: OpenRouterKey,
+    slot: InFlightGuard,
+    record: CallRecord,
+}
+
+impl<'a> Call<'a> {
+    /// Takes a slot under the caller's cap (429) and opens the ledger record.
+    pub fn start(
+        state: &AppState,
+        user_id: &'a str,
+        feature: Feature,
+        key: OpenRouterKey,
+        body: &ChatCompletionRequest,
+    ) -> Result<Self, AppError> {
+        let slot = state.ai.in_flight.try_acquire(user_id)?;
+        let prompt_chars = body
+            .messages
+            .iter()
+            .map(|m| m.content.chars().count())
+            .sum();
+        let record = state
+            .ai
+            .ledger
+            .begin(user_id, feature, &body.model, prompt_chars);
+        Ok(Self {
+            user_id,
+            key,
+            slot,
+            record,
+        })
+    }
+
+    pub async fn whole(
+        self,
+        state: &AppState,
+        body: ChatCompletionRequest,
+    ) -> Result<Answer, AppError> {
+        let Self {
+            user_id,
+            key,
+            slot: _slot,
+            mut record,
+        } = self;
+        let result = state.openrouter.chat(&key, &body).await;
+        drop(key);
+        let (completion, header_id) = match result {
+            Ok(ok) => ok,
+            Err(e) => return Err(failed(state, user_id, &body.model, &e, record).await),
+        };
+        let generation_id = header_id.or_else(|| completion.id.clone());
+        record.set_generation_id(generation_id.clone());
+        if let Some(usage) = completion.usage {
+            record.set_usage(usage);
+        }
+        let text = match (&completion.error, completion.text()) {
+            (None, Some(text)) => text.to_owned(),
+            (error, _) => {
+                let code = error.as_ref().and_then(|e| e.code.clone());
+                tracing::warn!(user.id = %user_id, ai.model = %body.model, error.code = ?code, "OpenRouter answered 200 without an answer");
+                record.finish("error:provider");
+                return Err(AppError::new(
+                    502,
+                    "Provider error",
+                    "The model's provider could not produce an answer. Please try again, or choose another model.",
+                ));
+            }
+        };
+        record.add_output(&text);
+        record.finish("ok");
+        Ok(Answer {
+            text,
+            model: completion.model.unwrap_or(body.model),
+            usage: completion.usage,
+            generation_id,
+        })
+    }
+
+    pub async fn stream(
+        self,
+        state: &AppState,
+        body: ChatCompletionRequest,
+        finish: Finish,
+    ) -> Result<Relay, AppError> {
+        let Self {
+            user_id,
+            key,
+            slot,
+            record,
+        } = self;
+        let result = state.openrouter.chat_stream(&key, &body).await;
+        drop(key);
+        match result {
+            Ok(res) => Ok(Relay::new(
+                res,
+                state.openrouter.timeouts.completion,
+                finish,
+                body.model,
+                record,
+                slot,
+            )),
+            Err(e) => Err(failed(state, user_id, &body.model, &e, record).await),
+        }
+    }
+}
+
+async fn failed(
+    state: &AppState,
+    user_id: &str,
+    model: &str,
+    e: &UpstreamError,
+    record: CallRecord,
+) -> AppError {
+    let mapped = upstream_errors::handle(state, user_id, model, e).await;
+    record.finish(&format!("error:{}", mapped.kind));
+    mapped.error
+}
