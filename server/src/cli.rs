@@ -22,6 +22,9 @@ Settings (environment variables; all optional):
   SESSION_IDLE_MINUTES     sign out after this much inactivity             [30]
   SESSION_ABSOLUTE_HOURS   sign out this long after sign-in, active or not [12]
   UPSTREAM_TIMEOUT_SECS    how long an AI call may wait for OpenRouter     [120]
+  AI_MAX_IN_FLIGHT_PER_USER  AI calls one user may have running at once    [4]
+  AI_MODELS_TTL_SECS       how long the model list is cached, in seconds   [600]
+  AI_EXTRA_MODELS          model ids accepted though /models omits them    [none]
   STUDIO_MASTER_KEYS   the master-key ring, 1:<base64 of 32 bytes>[,2:...]; required with PostgreSQL
   STUDIO_MASTER_KEY_PRIMARY  the version new encryptions use        [the highest]
   STUDIO_KEYRING_FILE  a key-ring file instead (created, mode 0600, if missing)
