@@ -14,13 +14,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 #[cfg(feature = "ssr")]
-async fn run<T>(f: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-    let out = f.await;
-    if let Err(e) = &out {
-        crate::ports::set_status(e);
-    }
-    out
-}
+use crate::ports::run;
 
 /// The signed-in user, or `None`.
 #[server(endpoint = "current_user")]

@@ -7,13 +7,7 @@ use crate::error::AppError;
 use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
 
 #[cfg(feature = "ssr")]
-async fn run<T>(f: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-    let out = f.await;
-    if let Err(e) = &out {
-        crate::ports::set_status(e);
-    }
-    out
-}
+use crate::ports::run;
 
 /// The caller's key status.
 #[server(endpoint = "key_status")]

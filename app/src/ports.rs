@@ -120,3 +120,15 @@ pub fn set_status(error: &AppError) {
         }
     }
 }
+
+/// Runs a use case for a server function, setting the response's status to the error's on
+/// failure (one place, shared by every server function).
+pub async fn run<T>(
+    f: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let out = f.await;
+    if let Err(e) = &out {
+        set_status(e);
+    }
+    out
+}

@@ -9,13 +9,7 @@ use crate::wire::{
 };
 
 #[cfg(feature = "ssr")]
-async fn run<T>(f: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-    let out = f.await;
-    if let Err(e) = &out {
-        crate::ports::set_status(e);
-    }
-    out
-}
+use crate::ports::run;
 
 /// The caller's workspaces.
 #[server(endpoint = "list_workspaces")]

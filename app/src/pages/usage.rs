@@ -12,11 +12,7 @@ use crate::wire::{UsageCall, UsageReport};
 #[server(endpoint = "usage_report")]
 pub async fn get_usage_report() -> Result<UsageReport, AppError> {
     let (backend, req) = crate::ports::backend()?;
-    let out = backend.usage(&req, 30).await;
-    if let Err(e) = &out {
-        crate::ports::set_status(e);
-    }
-    out
+    crate::ports::run(backend.usage(&req, 30)).await
 }
 
 /// The usage page.
