@@ -5,8 +5,8 @@
 
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use app::wire::{ApiKeyEvent, ApiKeyEventPage, ApiKeyStatus, OpenRouterFacts, UserDto};
@@ -36,6 +36,16 @@ fn unusable() -> AppError {
         409,
         "API key unusable",
         "The stored key can no longer be used; please enter it again in settings.",
+    )
+}
+
+/// OpenRouter refused the stored key: on a call, or earlier (it is then not sent again).
+pub fn key_rejected() -> AppError {
+    AppError::new(
+        400,
+        "API key rejected",
+        "OpenRouter rejected your stored API key (it may have been revoked, disabled, or be a \
+         management key). Please update your key in settings.",
     )
 }
 
@@ -103,11 +113,7 @@ pub async fn save_key(
     })?;
     let now = state.clock.now();
     let txn = state.db.begin().await.map_err(db_failed)?;
-    let existed = user_api_key::Entity::find_by_id(auth.user_id.clone())
-        .one(&txn)
-        .await
-        .map_err(db_failed)?
-        .is_some();
+    let existed = lock_row(&txn, &auth.user_id).await?;
     let row = user_api_key::ActiveModel {
         user_id: Set(auth.user_id.clone()),
         secret_enc: Set(sealed),
@@ -192,6 +198,23 @@ async fn verification_failed(
     }
 }
 
+/// Opens a write on the user's row as a transaction's first statement, and says whether the row
+/// exists. Writing first matters on SQLite: a transaction that reads first cannot later upgrade
+/// to a write once another save has committed ("database is locked"), whereas one that writes
+/// first simply waits its turn. On PostgreSQL it locks the row until the transaction ends.
+async fn lock_row(txn: &DatabaseTransaction, user_id: &str) -> Result<bool, AppError> {
+    let touched = user_api_key::Entity::update_many()
+        .col_expr(
+            user_api_key::Column::UpdatedAt,
+            Expr::col(user_api_key::Column::UpdatedAt).into(),
+        )
+        .filter(user_api_key::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await
+        .map_err(db_failed)?;
+    Ok(touched.rows_affected > 0)
+}
+
 /// Deletes the caller's key (succeeds when there is none).
 pub async fn remove_key(
     state: &AppState,
@@ -199,6 +222,7 @@ pub async fn remove_key(
     meta: &RequestMeta,
 ) -> Result<(), AppError> {
     let txn = state.db.begin().await.map_err(db_failed)?;
+    lock_row(&txn, &auth.user_id).await?;
     let old = user_api_key::Entity::find_by_id(auth.user_id.clone())
         .one(&txn)
         .await
@@ -227,8 +251,12 @@ pub async fn stored_key(
     else {
         return Ok(None);
     };
-    if row.status == status::UNUSABLE {
-        return Err(unusable());
+    match row.status.as_str() {
+        status::UNUSABLE => return Err(unusable()),
+        // Not sent again: OpenRouter said it is revoked or disabled; saving a key (the same one,
+        // re-verified, or a new one) makes it active again.
+        status::REJECTED => return Err(key_rejected()),
+        _ => {}
     }
     let kid = u32::try_from(row.key_version).unwrap_or(0);
     match envelope::open(&state.ring.current(), user_id, kid, &row.secret_enc)
