@@ -94,11 +94,7 @@ pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
             ),
         ),
         401 | 403 => Mapped {
-            error: AppError::new(
-                400,
-                "API key rejected",
-                "OpenRouter rejected your stored API key (it may have been revoked, disabled, or be a management key). Please update your key in settings.",
-            ),
+            error: vault::key_rejected(),
             kind: "key_rejected",
             key_rejected: true,
         },

@@ -49,6 +49,25 @@ async fn a_rejected_key_is_marked_logged_and_the_user_told_to_update_it() {
         .await
         .unwrap();
     assert_eq!(log["events"][0]["kind"], "rejected");
+
+    let calls_before = chat_requests(&app).len();
+    let (status, again) = post_json(&app, &app.client, "/api/ai/chat", &chat("hi")).await;
+    assert_eq!((status, &again), (400, &body), "the same answer, from here");
+    assert_eq!(
+        chat_requests(&app).len(),
+        calls_before,
+        "a rejected key is not sent to OpenRouter again"
+    );
+    let (status, _) = post_json(
+        &app,
+        &app.client,
+        "/api/user/api-key",
+        &json!({"apiKey": key("a2")}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post_json(&app, &app.client, "/api/ai/chat", &chat("hi")).await;
+    assert_eq!(status, 200, "a newly saved key is active again");
 }
 
 #[tokio::test]
