@@ -20,6 +20,7 @@ pub struct TestApp {
     pub database_url: String,
     pub clock: OffsetClock,
     pub state: server::state::AppState,
+    pub settings: Settings,
 }
 
 impl TestApp {
@@ -127,19 +128,12 @@ pub async fn spawn_app_with_fake(fake_config: FakeConfig, extra: &[(&str, &str)]
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&dir).await;
     let keyring = dir.path().join("keyring.json");
-    let config = Config::from_lookup(|name| {
-        if let Some((_, v)) = extra.iter().find(|(k, _)| *k == name) {
-            return Some((*v).to_owned());
-        }
-        match name {
-            "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
-            "DATABASE_URL" => Some(database_url.clone()),
-            "OPENROUTER_BASE_URL" => Some(fake.base_url()),
-            "STUDIO_KEYRING_FILE" => Some(keyring.display().to_string()),
-            _ => None,
-        }
-    })
-    .expect("test config is valid");
+    let settings = Settings {
+        database_url: database_url.clone(),
+        openrouter: fake.base_url(),
+        keyring: keyring.clone(),
+    };
+    let config = settings.config(extra).expect("test config is valid");
     assert!(DatabaseUrl::parse(&database_url).is_ok());
     let clock = OffsetClock::default();
     let app = Application::build_with_clock(config, Arc::new(clock.clone()))
@@ -158,6 +152,44 @@ pub async fn spawn_app_with_fake(fake_config: FakeConfig, extra: &[(&str, &str)]
         database_url,
         clock,
         state,
+        settings,
+    }
+}
+
+/// The settings a test app was started with, to start or configure another process like it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub openrouter: String,
+    pub keyring: std::path::PathBuf,
+}
+
+impl Settings {
+    /// The environment the app was started with, `extra` on top.
+    pub fn lookup(&self, extra: &[(&str, &str)], name: &str) -> Option<String> {
+        if let Some((_, v)) = extra.iter().find(|(k, _)| *k == name) {
+            return Some((*v).to_owned());
+        }
+        match name {
+            "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "DATABASE_URL" => Some(self.database_url.clone()),
+            "OPENROUTER_BASE_URL" => Some(self.openrouter.clone()),
+            "STUDIO_KEYRING_FILE" => Some(self.keyring.display().to_string()),
+            _ => None,
+        }
+    }
+
+    /// These settings as a `Config`, `extra` on top.
+    pub fn config(&self, extra: &[(&str, &str)]) -> Result<Config, server::error::StartupError> {
+        Config::from_lookup(|name| self.lookup(extra, name))
+    }
+
+    /// The variables the `studio` binary needs to reach the same database and key ring.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        ["DATABASE_URL", "OPENROUTER_BASE_URL", "STUDIO_KEYRING_FILE"]
+            .into_iter()
+            .filter_map(|name| self.lookup(&[], name).map(|v| (name, v)))
+            .collect()
     }
 }
 

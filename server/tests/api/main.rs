@@ -7,4 +7,5 @@ mod api_key;
 mod auth;
 mod helpers;
 mod startup;
+mod vault;
 mod workspaces;
