@@ -1,0 +1,194 @@
+//! Every log line at every level, captured through a key's whole life: no key, password, session
+//! cookie or master key appears in any of them. A binary of its own, because the subscriber that
+//! captures is global.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use fake_openrouter::key;
+use serde_json::json;
+use tracing_subscriber::fmt::MakeWriter;
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut all) = self.0.lock() {
+            all.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+async fn post(app: &helpers::TestApp, path: &str, body: serde_json::Value) -> (u16, String) {
+    let res = app
+        .client
+        .post(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn nothing_secret_reaches_the_logs_at_trace() {
+    let capture = Capture::default();
+    // Everything at TRACE, but for the test client's own cookie jar (`cookie_store`, which the
+    // server does not use), which logs the cookies it is handed, as a browser's would.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("trace,cookie_store=off"))
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .init();
+
+    let app = helpers::spawn_app_with(&[(
+        "AI_EXTRA_MODELS",
+        "bad/model,down/model,policy/model,redirect/model",
+    )])
+    .await;
+    let sign_up = app
+        .client
+        .post(app.url("/api/auth/signup"))
+        .json(&json!({"email": "a@example.com", "password": helpers::PASSWORD, "name": "A"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sign_up.status(), 201);
+    let cookie = helpers::session_cookie(&sign_up).expect("a session cookie");
+    let cookie_value = cookie.split_once('=').unwrap().1.to_owned();
+    let signed_up: serde_json::Value = sign_up.json().await.unwrap();
+    let id = signed_up["user"]["id"].as_str().unwrap().to_owned();
+
+    let good = key("abc1");
+    let revoked = key("dead");
+    let management = key("0a11");
+    let malformed = format!("{}Z", &good[..good.len() - 1]);
+    // A save, a chat (plain and streamed), refusals, a malformed key, an upstream 401 on a call.
+    assert_eq!(
+        post(&app, "/api/user/api-key", json!({"apiKey": good}))
+            .await
+            .0,
+        200
+    );
+    let chat = json!({"messages": [{"role": "user", "content": "hello"}]});
+    assert_eq!(post(&app, "/api/ai/chat", chat.clone()).await.0, 200);
+    let mut streamed = chat.clone();
+    streamed["stream"] = json!(true);
+    assert_eq!(post(&app, "/api/ai/chat", streamed).await.0, 200);
+    let mut failing = chat.clone();
+    failing["model"] = json!("down/model");
+    assert!(post(&app, "/api/ai/chat", failing).await.0 >= 500);
+    assert_eq!(
+        post(&app, "/api/user/api-key", json!({"apiKey": revoked}))
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        post(&app, "/api/user/api-key", json!({"apiKey": management}))
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        post(&app, "/api/user/api-key", json!({"apiKey": malformed}))
+            .await
+            .0,
+        422
+    );
+    force_revoked(&app, &id, &revoked).await;
+    let (status, body) = post(&app, "/api/ai/chat", chat).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        app.client
+            .delete(app.url("/api/user/api-key"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let (status, _) = post(
+        &app,
+        "/api/auth/signin",
+        json!({"email": "a@example.com", "password": "wrong password here"}),
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    let logs = capture.text();
+    assert!(logs.contains("TRACE"), "TRACE lines were captured");
+    assert!(
+        logs.contains("API key stored"),
+        "the app's own lines were captured"
+    );
+    assert!(logs.contains("rejected"), "the upstream 401 was logged");
+    for (what, secret) in [
+        ("the key", good.as_str()),
+        ("the key's hex", &good["sk-or-v1-".len()..]),
+        ("the revoked key", revoked.as_str()),
+        ("the management key", management.as_str()),
+        ("the malformed key", malformed.as_str()),
+        ("the password", helpers::PASSWORD),
+        ("the wrong password", "wrong password here"),
+        ("the session cookie", cookie_value.as_str()),
+        ("a bearer key", "Bearer sk-"),
+    ] {
+        let leaks: Vec<&str> = logs
+            .lines()
+            .filter(|l| l.contains(secret))
+            .take(3)
+            .collect();
+        assert!(leaks.is_empty(), "{what} is in the logs: {leaks:#?}");
+    }
+    let ring: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&app.settings.keyring).unwrap()).unwrap();
+    for master in ring["keys"].as_object().unwrap().values() {
+        assert!(
+            !logs.contains(master.as_str().unwrap()),
+            "a master key is in the logs"
+        );
+    }
+    let pattern = regex_lite::Regex::new("sk-or-v1-[0-9a-f]{64}").unwrap();
+    assert!(!pattern.is_match(&logs), "no key-shaped string at all");
+}
+
+/// Replaces the stored key by `plaintext` without OpenRouter's check, as a key revoked after it
+/// was saved.
+async fn force_revoked(app: &helpers::TestApp, user_id: &str, plaintext: &str) {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let secret = secrecy::SecretString::from(plaintext.to_owned());
+    let (sealed, _) =
+        server::vault::envelope::seal(&app.state.ring.current(), user_id, &secret).unwrap();
+    server::entities::user_api_key::Entity::update(server::entities::user_api_key::ActiveModel {
+        user_id: Set(user_id.to_owned()),
+        secret_enc: Set(sealed),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+}
