@@ -3,8 +3,12 @@
 //! - [`key`]: the `OpenRouterKey` newtype (parse, don't validate) and its public mask.
 //! - [`envelope`]: the encryption format (XChaCha20-Poly1305, bound to user and key version).
 //! - [`keyring`]: the versioned master keys, from the environment or a 0600 file.
+//! - [`ring`]: the ring as servers hold it, re-read when its file changes.
+//! - [`rotate`]: the rewrap that moves stored keys to the primary version.
+//! - [`usecases`]: save, read status, use, remove; [`events`]: the key log.
 
 pub mod envelope;
+pub mod events;
 pub mod key;
 pub mod keyring;
 pub mod ring;
