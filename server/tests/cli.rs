@@ -29,8 +29,10 @@ fn with_no_environment_it_creates_its_sqlite_database_and_serves_on_port_3000() 
     });
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut listening = None;
+    let mut earlier = Vec::new();
     while Instant::now() < deadline {
         if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            earlier.push(line.clone());
             if line.contains("listening on") {
                 listening = Some(line);
                 break;
@@ -58,6 +60,33 @@ fn with_no_environment_it_creates_its_sqlite_database_and_serves_on_port_3000() 
         "the database file was created"
     );
     assert!(health.unwrap().starts_with("HTTP/1.1 200"));
+
+    // The embedded default's key ring: beside the database, owner-only, its path logged and its
+    // content never.
+    let ring_path = dir.path().join("data/keyring.json");
+    let ring = std::fs::read_to_string(&ring_path).expect("a key-ring file beside the database");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&ring_path).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the ring file is readable by its owner only"
+        );
+    }
+    let logs = earlier.join("\n");
+    assert!(
+        logs.contains("created a new master-key ring") && logs.contains("keyring.json"),
+        "{logs}"
+    );
+    let ring: serde_json::Value = serde_json::from_str(&ring).unwrap();
+    for key in ring["keys"].as_object().unwrap().values() {
+        assert!(
+            !logs.contains(key.as_str().unwrap()),
+            "the master key was logged"
+        );
+    }
 }
 
 #[test]
