@@ -191,7 +191,7 @@ async fn a_rewrap_interrupted_anywhere_or_racing_saves_leaves_every_key_readable
 async fn racing_saves_for_one_user_all_succeed_and_leave_one_decryptable_winner() {
     let app = spawn_app().await;
     let id = app.sign_up("a@example.com").await;
-    let keys: Vec<String> = (1..=4).map(|n| numbered_key(n)).collect();
+    let keys: Vec<String> = (1..=4).map(numbered_key).collect();
     let bodies: Vec<Value> = keys.iter().map(|k| json!({"apiKey": k})).collect();
     let saves = bodies
         .iter()
