@@ -114,6 +114,10 @@ fn Calls(calls: Vec<UsageCall>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        <p class="hint">
+            "For a call cut short (cancelled, or failed mid-answer) OpenRouter reports no usage: its "
+            "tokens are estimated from the text, and its cost from the model's listed prices."
+        </p>
     }
     .into_any()
 }

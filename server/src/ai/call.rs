@@ -47,10 +47,11 @@ impl<'a> Call<'a> {
             .iter()
             .map(|m| m.content.chars().count())
             .sum();
-        let record = state
+        let mut record = state
             .ai
             .ledger
             .begin(user_id, feature, &body.model, prompt_chars);
+        record.set_prices(state.ai.models.prices(&body.model));
         Ok(Self {
             user_id,
             key,

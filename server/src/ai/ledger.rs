@@ -6,7 +6,10 @@
 //! database and can never fail the call; a row that cannot be written is logged and dropped.
 //!
 //! When OpenRouter reports no usage (a stream cut short, a cancelled call), tokens are
-//! estimated at about four characters each and the cost is left at 0.
+//! estimated at about four characters each. If an answer had begun, OpenRouter bills what was
+//! generated, so the cost is estimated from the model's listed prices; a call that produced
+//! nothing (refused upstream, cancelled before the first token) and a model without known
+//! prices cost 0.
 
 use std::time::Instant;
 
@@ -55,6 +58,7 @@ impl Ledger {
             prompt_chars,
             output_chars: 0,
             usage: None,
+            prices: None,
             generation_id: None,
             outcome: None,
         }
@@ -99,6 +103,8 @@ pub struct CallRecord {
     prompt_chars: usize,
     output_chars: usize,
     usage: Option<Usage>,
+    /// USD per prompt and per completion token, for the estimate.
+    prices: Option<(f64, f64)>,
     generation_id: Option<String>,
     outcome: Option<String>,
 }
@@ -112,6 +118,12 @@ impl CallRecord {
     /// OpenRouter's usage report.
     pub fn set_usage(&mut self, usage: Usage) {
         self.usage = Some(usage);
+    }
+
+    /// The model's listed prices (USD per prompt and per completion token), for estimating the
+    /// cost of a call OpenRouter reports no usage for.
+    pub fn set_prices(&mut self, prices: Option<(f64, f64)>) {
+        self.prices = prices;
     }
 
     /// OpenRouter's generation id.
@@ -129,11 +141,17 @@ impl CallRecord {
     fn row(&mut self) -> ai_usage::ActiveModel {
         let (tokens_in, tokens_out, cost) = match self.usage {
             Some(u) => (u.prompt_tokens, u.completion_tokens, u.cost.unwrap_or(0.0)),
-            None => (
-                estimate(self.prompt_chars),
-                estimate(self.output_chars),
-                0.0,
-            ),
+            None => {
+                let (tokens_in, tokens_out) =
+                    (estimate(self.prompt_chars), estimate(self.output_chars));
+                let cost = match self.prices {
+                    Some((prompt, completion)) if self.output_chars > 0 => {
+                        tokens_in as f64 * prompt + tokens_out as f64 * completion
+                    }
+                    _ => 0.0,
+                };
+                (tokens_in, tokens_out, cost)
+            }
         };
         let latency = self.started.elapsed().as_millis();
         ai_usage::ActiveModel {
@@ -231,6 +249,27 @@ mod tests {
         };
         assert_eq!(value(&row.outcome), "cancelled");
         assert_eq!((value(&row.tokens_in), value(&row.tokens_out)), (10, 2));
-        assert_eq!(value(&row.cost), 0.0);
+        assert_eq!(value(&row.cost), 0.0, "no prices known, no cost invented");
+    }
+
+    #[test]
+    fn a_dropped_call_costs_its_estimated_tokens_at_the_listed_prices() {
+        let (l, mut rx) = ledger();
+        let mut r = l.begin("u1", Feature::Chat, "a/b", 40);
+        r.set_prices(Some((0.000_001, 0.000_004)));
+        r.add_output("12345678");
+        drop(r);
+        let Ok(row) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert!((value(&row.cost) - (10.0 * 0.000_001 + 2.0 * 0.000_004)).abs() < 1e-15);
+
+        let mut refused = l.begin("u1", Feature::Chat, "a/b", 40);
+        refused.set_prices(Some((0.000_001, 0.000_004)));
+        refused.finish("error:out_of_credits");
+        let Ok(row) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert_eq!(value(&row.cost), 0.0, "nothing generated, nothing billed");
     }
 }

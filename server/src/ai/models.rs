@@ -122,6 +122,16 @@ impl ModelCatalog {
         }
     }
 
+    /// The model's prices in USD per prompt and per completion token, from the list already
+    /// fetched (never fetching); `None` when the model or its prices are unknown.
+    pub fn prices(&self, id: &str) -> Option<(f64, f64)> {
+        let snapshot = self.last()?;
+        let model = snapshot.models.iter().find(|m| m.id == id)?;
+        let pricing = model.pricing.as_ref()?;
+        let parse = |v: &str| v.parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0);
+        Some((parse(&pricing.prompt)?, parse(&pricing.completion)?))
+    }
+
     async fn current(&self) -> Option<Arc<Snapshot>> {
         if let Some(last) = self.last() {
             if last.fetched_at.elapsed() >= self.inner.ttl && self.may_retry() {

@@ -177,6 +177,29 @@ async fn a_client_that_disconnects_cancels_the_upstream_stream_and_frees_its_slo
     assert_eq!(call["outcome"], "cancelled");
     assert_eq!(call["feature"], "chat");
     assert!(call["tokensOut"].as_u64().unwrap() > 0);
+    let models: Value = app
+        .client
+        .get(app.url("/api/ai/models"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let model = models["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == call["model"])
+        .expect("the model is listed");
+    let price = |k: &str| -> f64 { model["pricing"][k].as_str().unwrap().parse().unwrap() };
+    let expected = call["tokensIn"].as_f64().unwrap() * price("prompt")
+        + call["tokensOut"].as_f64().unwrap() * price("completion");
+    assert!(expected > 0.0);
+    assert!(
+        (call["cost"].as_f64().unwrap() - expected).abs() < 1e-12,
+        "the cut-off call costs its estimated tokens at the model's prices: {call}"
+    );
 }
 
 #[tokio::test]
