@@ -119,7 +119,7 @@ async fn nothing_secret_reaches_the_logs_at_trace() {
             .0,
         422
     );
-    force_revoked(&app, &id, &revoked).await;
+    helpers::force_key(&app, &id, &revoked).await;
     let (status, body) = post(&app, "/api/ai/chat", chat).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(
@@ -174,21 +174,4 @@ async fn nothing_secret_reaches_the_logs_at_trace() {
     }
     let pattern = regex_lite::Regex::new("sk-or-v1-[0-9a-f]{64}").unwrap();
     assert!(!pattern.is_match(&logs), "no key-shaped string at all");
-}
-
-/// Replaces the stored key by `plaintext` without OpenRouter's check, as a key revoked after it
-/// was saved.
-async fn force_revoked(app: &helpers::TestApp, user_id: &str, plaintext: &str) {
-    use sea_orm::{ActiveValue::Set, EntityTrait};
-    let secret = secrecy::SecretString::from(plaintext.to_owned());
-    let (sealed, _) =
-        server::vault::envelope::seal(&app.state.ring.current(), user_id, &secret).unwrap();
-    server::entities::user_api_key::Entity::update(server::entities::user_api_key::ActiveModel {
-        user_id: Set(user_id.to_owned()),
-        secret_enc: Set(sealed),
-        ..Default::default()
-    })
-    .exec(&app.db)
-    .await
-    .unwrap();
 }

@@ -11,10 +11,9 @@ mod streaming;
 use std::time::Duration;
 
 use fake_openrouter::{key, RecordedRequest};
-use sea_orm::{ActiveValue::Set, EntityTrait};
-use secrecy::SecretString;
 use serde_json::{json, Value};
 
+pub use crate::helpers::force_key;
 use crate::helpers::TestApp;
 
 /// The special models of the fake, accepted although its `/models` does not list them.
@@ -39,22 +38,6 @@ pub async fn user_with_key(
         .unwrap();
     assert_eq!(res.status(), 200, "saving the key for {email}");
     id
-}
-
-/// Replaces `user_id`'s stored key by `plaintext`, bypassing OpenRouter's check (for keys
-/// the vault would refuse to save, such as a revoked one).
-pub async fn force_key(app: &TestApp, user_id: &str, plaintext: &str) {
-    let secret = SecretString::from(plaintext.to_owned());
-    let (sealed, _) =
-        server::vault::envelope::seal(&app.state.ring.current(), user_id, &secret).unwrap();
-    server::entities::user_api_key::Entity::update(server::entities::user_api_key::ActiveModel {
-        user_id: Set(user_id.to_owned()),
-        secret_enc: Set(sealed),
-        ..Default::default()
-    })
-    .exec(&app.db)
-    .await
-    .unwrap();
 }
 
 /// POSTs `body` as JSON to `path`.

@@ -16,13 +16,7 @@ async fn post_key(app: &TestApp, c: &reqwest::Client, k: &str) -> (u16, Value) {
 }
 
 async fn get_status(app: &TestApp, c: &reqwest::Client) -> Value {
-    c.get(app.url("/api/user/api-key"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.get_json(c, "/api/user/api-key").await
 }
 
 #[tokio::test]

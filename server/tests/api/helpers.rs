@@ -46,6 +46,18 @@ impl TestApp {
         body["user"]["id"].as_str().unwrap().to_owned()
     }
 
+    /// GETs `path` with `client` and reads the JSON body.
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Signs up a fresh user on the default client.
     pub async fn sign_up(&self, email: &str) -> String {
         self.sign_up_with(&self.client, email).await
@@ -218,4 +230,22 @@ pub async fn dump_database(app: &TestApp) -> String {
     }
     assert!(!all.is_empty(), "the SQLite files were read");
     all
+}
+
+/// Replaces `user_id`'s stored key by `plaintext`, bypassing OpenRouter's check (for keys
+/// the vault would refuse to save, such as a revoked one).
+pub async fn force_key(app: &TestApp, user_id: &str, plaintext: &str) {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use server::entities::user_api_key;
+    let secret = secrecy::SecretString::from(plaintext.to_owned());
+    let (sealed, _) =
+        server::vault::envelope::seal(&app.state.ring.current(), user_id, &secret).unwrap();
+    user_api_key::Entity::update(user_api_key::ActiveModel {
+        user_id: Set(user_id.to_owned()),
+        secret_enc: Set(sealed),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
 }

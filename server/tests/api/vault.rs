@@ -207,15 +207,7 @@ async fn racing_saves_for_one_user_all_succeed_and_leave_one_decryptable_winner(
         .iter()
         .find(|k| k.ends_with(&stored.last6()))
         .expect("the stored key is one of those sent");
-    let status: Value = app
-        .client
-        .get(app.url("/api/user/api-key"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status = app.get_json(&app.client, "/api/user/api-key").await;
     assert!(status["apiKey"]
         .as_str()
         .unwrap()
@@ -223,15 +215,9 @@ async fn racing_saves_for_one_user_all_succeed_and_leave_one_decryptable_winner(
     let (code, body) = post_json(&app, &app.client, "/api/ai/chat", &chat("hi")).await;
     assert_eq!(code, 200, "{body}");
     assert_eq!(last_bearer(&app), format!("Bearer {winner}"));
-    let log: Value = app
-        .client
-        .get(app.url("/api/user/api-key/events?perPage=10"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = app
+        .get_json(&app.client, "/api/user/api-key/events?perPage=10")
+        .await;
     let kinds: Vec<&str> = log["events"]
         .as_array()
         .unwrap()

@@ -29,25 +29,9 @@ async fn a_rejected_key_is_marked_logged_and_the_user_told_to_update_it() {
         !body.to_string().contains("User not found"),
         "OpenRouter's words stay inside"
     );
-    let key_status: Value = app
-        .client
-        .get(app.url("/api/user/api-key"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let key_status = app.get_json(&app.client, "/api/user/api-key").await;
     assert_eq!(key_status["status"], "rejected");
-    let log: Value = app
-        .client
-        .get(app.url("/api/user/api-key/events"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = app.get_json(&app.client, "/api/user/api-key/events").await;
     assert_eq!(log["events"][0]["kind"], "rejected");
 
     let calls_before = chat_requests(&app).len();

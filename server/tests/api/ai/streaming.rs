@@ -177,15 +177,7 @@ async fn a_client_that_disconnects_cancels_the_upstream_stream_and_frees_its_slo
     assert_eq!(call["outcome"], "cancelled");
     assert_eq!(call["feature"], "chat");
     assert!(call["tokensOut"].as_u64().unwrap() > 0);
-    let models: Value = app
-        .client
-        .get(app.url("/api/ai/models"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let models = app.get_json(&app.client, "/api/ai/models").await;
     let model = models["models"]
         .as_array()
         .unwrap()
