@@ -9,8 +9,10 @@ use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
 
 use app::AppError;
 
@@ -98,8 +100,21 @@ pub async fn record_account_failure(
     account: &str,
     now: i64,
 ) -> Result<(), AppError> {
+    let txn = db.begin().await.map_err(db_failed)?;
+    // Write first: it takes the row's lock (PostgreSQL) or the write lock (SQLite), so failures
+    // that end at the same moment are counted one after another instead of each reading the
+    // same count and writing it plus one.
+    login_throttle::Entity::update_many()
+        .col_expr(
+            login_throttle::Column::Failures,
+            Expr::col(login_throttle::Column::Failures).into(),
+        )
+        .filter(login_throttle::Column::Account.eq(account))
+        .exec(&txn)
+        .await
+        .map_err(db_failed)?;
     let row = login_throttle::Entity::find_by_id(account.to_owned())
-        .one(db)
+        .one(&txn)
         .await
         .map_err(db_failed)?;
     let failures = match row {
@@ -128,10 +143,10 @@ pub async fn record_account_failure(
                 ])
                 .to_owned(),
         )
-        .exec(db)
+        .exec(&txn)
         .await
         .map_err(db_failed)?;
-    Ok(())
+    txn.commit().await.map_err(db_failed)
 }
 
 /// Forgets `account`'s failures after a successful sign-in.
