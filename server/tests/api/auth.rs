@@ -495,8 +495,13 @@ async fn repeated_failures_on_one_account_back_off_but_not_for_long() {
                 .status()
         }
     };
-    for i in 0..6 {
+    // Nine failures, a minute apart (so no lock is still running when the next one comes, and
+    // the per-IP limit does not interfere): the ninth locks the account for eight seconds.
+    for i in 0..9 {
         assert_eq!(attempt("wrong password", i).await, 401);
+        if i < 8 {
+            app.clock.advance(Duration::seconds(61));
+        }
     }
     assert_eq!(
         attempt(PASSWORD, 9).await,
@@ -505,6 +510,34 @@ async fn repeated_failures_on_one_account_back_off_but_not_for_long() {
     );
     app.clock.advance(Duration::seconds(61));
     assert_eq!(attempt(PASSWORD, 9).await, 200, "the lock is short");
+}
+
+#[tokio::test]
+async fn failures_that_end_together_are_each_counted() {
+    use sea_orm::EntityTrait;
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    let attempts = (0..4).map(|_| {
+        let c = client();
+        let url = app.url("/api/auth/signin");
+        async move {
+            c.post(url)
+                .json(&json!({"email": "a@example.com", "password": "wrong password"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    for status in futures::future::join_all(attempts).await {
+        assert_eq!(status, 401);
+    }
+    let row = server::entities::login_throttle::Entity::find_by_id("a@example.com".to_owned())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the failures are counted");
+    assert_eq!(row.failures, 4, "no failure was lost to a race");
 }
 
 #[tokio::test]
