@@ -9,7 +9,9 @@
 use std::sync::Arc;
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
+};
 use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -18,6 +20,9 @@ use crate::auth::clock::Clock;
 use crate::auth::ids::new_id;
 use crate::auth::session::keys;
 use crate::entities::session;
+
+/// How stale a session's last write may grow before a request with unchanged data writes it again.
+const TOUCH_EVERY_SECS: i64 = 60;
 
 /// The SeaORM-backed session store.
 #[derive(Clone)]
@@ -40,6 +45,12 @@ pub fn key_hash(id: &Id) -> String {
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
+}
+
+/// The session's data as JSON with its keys in order, so unchanged data encodes identically.
+fn encode(record: &Record) -> session_store::Result<String> {
+    let ordered: std::collections::BTreeMap<_, _> = record.data.iter().collect();
+    serde_json::to_string(&ordered).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
 fn data_string(record: &Record, key: &str) -> Option<String> {
@@ -80,8 +91,7 @@ impl SessionStore for SeaOrmStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let user_id = data_string(record, keys::USER_ID)
             .ok_or_else(|| backend("only signed-in sessions are stored"))?;
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = encode(record)?;
         let now = self.clock.now();
         // A collision of 128-bit random ids is not expected; retry a few times all the same.
         for _ in 0..3 {
@@ -108,13 +118,22 @@ impl SessionStore for SeaOrmStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = encode(record)?;
+        let now = self.clock.now();
+        // tower-sessions saves an idle-expiry session on every request; rewriting the row each
+        // time would make every API call a database write. Unchanged data is written again only
+        // once its last write is a minute old, so the idle timeout is exact to the minute.
+        let stale = now - chrono::Duration::seconds(TOUCH_EVERY_SECS);
         session::Entity::update_many()
-            .col_expr(session::Column::Data, Expr::value(data))
+            .col_expr(session::Column::Data, Expr::value(data.clone()))
             .col_expr(session::Column::ExpiresAt, Expr::value(self.expires_at()))
-            .col_expr(session::Column::LastSeenAt, Expr::value(self.clock.now()))
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .filter(session::Column::KeyHash.eq(key_hash(&record.id)))
+            .filter(
+                Condition::any()
+                    .add(session::Column::Data.ne(data))
+                    .add(session::Column::LastSeenAt.lt(stale)),
+            )
             .exec(&self.db)
             .await
             .map_err(backend)?;

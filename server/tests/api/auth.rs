@@ -213,6 +213,45 @@ async fn an_idle_session_expires_after_30_minutes_and_reads_count_as_activity() 
 }
 
 #[tokio::test]
+async fn requests_within_a_minute_do_not_rewrite_the_session_but_later_ones_do() {
+    use sea_orm::EntityTrait;
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    let row = || async {
+        let rows = server::entities::session::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        (rows[0].expires_at, rows[0].last_seen_at)
+    };
+    let first = row().await;
+    app.clock.advance(Duration::seconds(30));
+    let res = app
+        .client
+        .get(app.url("/api/auth/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(row().await, first, "no write for a request 30 s later");
+    app.clock.advance(Duration::seconds(31));
+    let res = app
+        .client
+        .get(app.url("/api/auth/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let later = row().await;
+    assert!(
+        later.0 >= first.0 + 60,
+        "the idle expiry moved on: {later:?} {first:?}"
+    );
+    assert!(later.1 > first.1);
+}
+
+#[tokio::test]
 async fn an_active_session_ends_12_hours_after_sign_in() {
     let app = spawn_app().await;
     app.sign_up("a@example.com").await;
