@@ -7,7 +7,6 @@ use crate::db;
 use crate::error::StartupError;
 use crate::startup::Application;
 use crate::vault::keyring::KeyRingSource;
-use crate::vault::ring::SharedRing;
 use crate::vault::rotate as rewrap;
 
 const SETTINGS: &str = "\
@@ -72,8 +71,7 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
 async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
     let db = db::connect(&config.database).await?;
     db::migrate(&db, &config.database).await?;
-    let (shared, _) = SharedRing::load(&config.keyring)
-        .map_err(|e| StartupError::config(ring_var(&config), e))?;
+    let shared = crate::startup::load_ring(&config, &db).await?;
     let mut ring = (*shared.current()).clone();
     if add_version {
         match &config.keyring {

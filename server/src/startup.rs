@@ -149,9 +149,31 @@ impl Application {
 }
 
 /// Loads the key ring, creating the embedded default's file on first start, and refuses to start
-/// if stored keys use a version the ring lacks (there is no plaintext fallback).
-async fn load_ring(config: &Config, db: &DatabaseConnection) -> Result<SharedRing, StartupError> {
+/// when it cannot open the stored keys: a ring file gone while keys are stored (a new ring would
+/// not open them), a version stored keys use missing from the ring, or a version whose key does
+/// not open them (the wrong ring). There is no plaintext fallback.
+pub(crate) async fn load_ring(
+    config: &Config,
+    db: &DatabaseConnection,
+) -> Result<SharedRing, StartupError> {
     let var = crate::cli::ring_var(config);
+    let unreadable =
+        |e: sea_orm::DbErr| StartupError::Other(format!("cannot read the stored keys: {e}"));
+    if let KeyRingSource::File(path) = &config.keyring {
+        let stored = crate::vault::rotate::stored_keys(db)
+            .await
+            .map_err(unreadable)?;
+        if !path.exists() && stored > 0 {
+            return Err(StartupError::config(
+                var,
+                format!(
+                    "the key ring {} is missing, and {stored} stored API keys can only be opened \
+                     with it; restore it from your backup",
+                    path.display()
+                ),
+            ));
+        }
+    }
     let (ring, created) =
         SharedRing::load(&config.keyring).map_err(|e| StartupError::config(var, e))?;
     if let (true, KeyRingSource::File(path)) = (created, &config.keyring) {
@@ -160,11 +182,23 @@ async fn load_ring(config: &Config, db: &DatabaseConnection) -> Result<SharedRin
     let current = ring.current();
     let in_use = crate::vault::rotate::versions_in_use(db)
         .await
-        .map_err(|e| StartupError::Other(format!("cannot read the stored keys: {e}")))?;
+        .map_err(unreadable)?;
     if let Some(missing) = in_use.into_iter().find(|v| !current.contains(*v)) {
         return Err(StartupError::config(
             var,
             format!("stored API keys use master key version {missing}, which the key ring lacks"),
+        ));
+    }
+    let wrong = crate::vault::rotate::versions_the_ring_cannot_open(db, &current)
+        .await
+        .map_err(unreadable)?;
+    if let Some(wrong) = wrong.first() {
+        return Err(StartupError::config(
+            var,
+            format!(
+                "master key version {wrong} does not open the stored API keys that use it: this \
+                 is not the key ring they were encrypted with"
+            ),
         ));
     }
     Ok(ring)
