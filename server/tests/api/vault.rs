@@ -230,25 +230,49 @@ async fn racing_saves_for_one_user_all_succeed_and_leave_one_decryptable_winner(
 }
 
 #[tokio::test]
-async fn start_up_refuses_when_stored_keys_use_a_version_the_ring_lacks() {
+async fn start_up_refuses_a_ring_that_is_lost_lacks_a_version_or_holds_other_keys() {
     let app = spawn_app().await;
     user_with_key(&app, &app.client, "a@example.com", "a1").await;
     studio(&app, &["rotate-key"]);
     let ring_before = std::fs::read(&app.settings.keyring).unwrap();
 
-    // The ring file is lost: a fresh one would only hold version 1.
-    let lost = app._dir.path().join("lost").join("keyring.json");
-    let lost_str = lost.display().to_string();
-    let config = app
-        .settings
-        .config(&[("STUDIO_KEYRING_FILE", lost_str.as_str())])
-        .unwrap();
-    let err = match server::Application::build(config).await {
-        Ok(_) => panic!("the app started without the key version its rows need"),
-        Err(e) => e.to_string(),
+    let refusal = |extra: Vec<(&'static str, String)>| {
+        let settings = app.settings.clone();
+        async move {
+            let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let config = settings.config(&extra).unwrap();
+            match server::Application::build(config).await {
+                Ok(_) => panic!("the app started with a ring that cannot open the stored keys"),
+                Err(e) => e.to_string(),
+            }
+        }
     };
+
+    // The ring file is lost: no new ring is made in its place, since it could open nothing.
+    let lost = app._dir.path().join("lost").join("keyring.json");
+    let err = refusal(vec![("STUDIO_KEYRING_FILE", lost.display().to_string())]).await;
     assert!(err.starts_with("STUDIO_KEYRING_FILE:"), "{err}");
-    assert!(err.contains("version 2"), "{err}");
+    assert!(
+        err.contains("is missing") && err.contains("restore it"),
+        "{err}"
+    );
+    assert!(!lost.exists(), "no new ring was written");
+
+    // Another ring with the same versions: the wrong keys are caught before any key is used.
+    let other = app._dir.path().join("other.json");
+    KeyRing::generate()
+        .with_new_primary()
+        .save_file(&other)
+        .unwrap();
+    let err = refusal(vec![("STUDIO_KEYRING_FILE", other.display().to_string())]).await;
+    assert!(err.contains("version 2 does not open"), "{err}");
+    let err = refusal(vec![(
+        "STUDIO_MASTER_KEYS",
+        format!("2:{}", base64_of([9u8; 32])),
+    )])
+    .await;
+    assert!(err.starts_with("STUDIO_MASTER_KEYS:"), "{err}");
+    assert!(err.contains("version 2 does not open"), "{err}");
 
     // The same through STUDIO_MASTER_KEYS, and the binary's own words.
     let env_ring = format!("1:{}", base64_of([7u8; 32]));
