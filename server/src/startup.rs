@@ -227,7 +227,11 @@ pub fn router(state: AppState) -> Router {
         state.session_policy.idle_secs,
     );
     let sessions = SessionManagerLayer::new(store)
-        .with_name(if https { "__Host-sid" } else { "studio_sid" })
+        .with_name(if https {
+            crate::auth::session::SECURE_COOKIE
+        } else {
+            crate::auth::session::COOKIE
+        })
         .with_secure(https)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
