@@ -102,8 +102,15 @@ async fn run() {
 
 /// Signs up user `i` on `studio` and stores `k` as their key.
 async fn signed_in(studio: &str, i: u64, k: &str) -> Target {
+    // As a browser on the studio's own page sends it (the CSRF layer wants it with a cookie).
+    let mut same_origin = reqwest::header::HeaderMap::new();
+    same_origin.insert(
+        "sec-fetch-site",
+        reqwest::header::HeaderValue::from_static("same-origin"),
+    );
     let client = reqwest::Client::builder()
         .cookie_store(true)
+        .default_headers(same_origin)
         .build()
         .expect("an HTTP client");
     let res = client

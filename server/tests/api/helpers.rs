@@ -67,13 +67,26 @@ impl TestApp {
 /// The password every test user has.
 pub const PASSWORD: &str = "correct horse battery staple";
 
-/// A client with a cookie jar that does not follow redirects.
+/// A client with a cookie jar that does not follow redirects and, like a browser on the
+/// studio's own pages, sends `Sec-Fetch-Site: same-origin` (a request may set its own).
 pub fn client() -> reqwest::Client {
+    builder().cookie_store(true).build().unwrap()
+}
+
+/// The same without a cookie jar, for tests that set the `cookie` header themselves.
+pub fn client_without_jar() -> reqwest::Client {
+    builder().build().unwrap()
+}
+
+fn builder() -> reqwest::ClientBuilder {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "sec-fetch-site",
+        reqwest::header::HeaderValue::from_static("same-origin"),
+    );
     reqwest::Client::builder()
-        .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+        .default_headers(headers)
 }
 
 /// The session cookie (`name=value`) a response set, if any.
