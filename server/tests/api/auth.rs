@@ -118,7 +118,7 @@ async fn unknown_email_and_wrong_password_get_the_same_401_body() {
 #[tokio::test]
 async fn sign_in_issues_a_new_session_id_and_the_old_one_stops_working() {
     let app = spawn_app().await;
-    let c = reqwest::Client::new();
+    let c = crate::helpers::client_without_jar();
     let res = c
         .post(app.url("/api/auth/signup"))
         .json(&json!({"email": "a@example.com", "password": PASSWORD}))
@@ -155,7 +155,7 @@ async fn sign_in_issues_a_new_session_id_and_the_old_one_stops_working() {
 #[tokio::test]
 async fn after_sign_out_the_old_cookie_is_refused_and_the_row_is_gone() {
     let app = spawn_app().await;
-    let c = reqwest::Client::new();
+    let c = crate::helpers::client_without_jar();
     let res = c
         .post(app.url("/api/auth/signup"))
         .json(&json!({"email": "a@example.com", "password": PASSWORD}))
@@ -420,27 +420,28 @@ async fn ending_my_other_session_signs_that_browser_out() {
 #[tokio::test]
 async fn a_cross_origin_post_is_refused_before_any_handler_runs() {
     let app = spawn_app().await;
+    // No default headers: each case says exactly what a browser would send.
+    let bare = reqwest::Client::new();
     for headers in [
         vec![
             ("sec-fetch-site", "cross-site"),
             ("origin", "https://evil.test"),
         ],
         vec![("origin", "https://evil.test")],
+        vec![("origin", "null")],
     ] {
-        let mut req = app
-            .new_client()
+        let mut req = bare
             .post(app.url("/api/auth/signup"))
             .json(&json!({"email": "victim@example.com", "password": PASSWORD}));
         for (k, v) in &headers {
             req = req.header(*k, *v);
         }
         let res = req.send().await.unwrap();
-        assert_eq!(res.status(), 403);
+        assert_eq!(res.status(), 403, "{headers:?}");
     }
     let ok = app
         .new_client()
         .post(app.url("/api/auth/signin"))
-        .header("sec-fetch-site", "same-origin")
         .json(&json!({"email": "victim@example.com", "password": PASSWORD}))
         .send()
         .await
@@ -449,9 +450,75 @@ async fn a_cross_origin_post_is_refused_before_any_handler_runs() {
 }
 
 #[tokio::test]
+async fn cross_site_writes_to_the_key_change_nothing() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/auth/signup"))
+        .json(&json!({"email": "a@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&res).unwrap();
+    let saved = app
+        .client
+        .post(app.url("/api/user/api-key"))
+        .json(&json!({"apiKey": fake_openrouter::key("a1")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let before = app.get_json(&app.client, "/api/user/api-key").await;
+    let other_key = fake_openrouter::key("b2");
+    let form = format!("api_key={other_key}");
+    let bare = reqwest::Client::new();
+    let attempts = [
+        // A form on another site posting to the server functions, as a browser sends it.
+        ("POST", "/api/save_key", Some("https://evil.test")),
+        ("POST", "/api/remove_key", Some("https://evil.test")),
+        ("DELETE", "/api/user/api-key", Some("https://evil.test")),
+        // An old browser that sends neither header, but the user's cookie.
+        ("POST", "/api/save_key", None),
+        ("DELETE", "/api/user/api-key", None),
+    ];
+    for (method, path, origin) in attempts {
+        let mut req = bare
+            .request(method.parse().unwrap(), app.url(path))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.clone());
+        if let Some(origin) = origin {
+            req = req
+                .header("origin", origin)
+                .header("sec-fetch-site", "cross-site");
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 403, "{method} {path} from {origin:?}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "Forbidden");
+    }
+    let after = app.get_json(&app.client, "/api/user/api-key").await;
+    assert_eq!(before, after, "the key is as it was");
+    assert!(app
+        .fake
+        .requests()
+        .iter()
+        .all(|r| r.authorization.as_deref() != Some(&format!("Bearer {other_key}"))));
+    // The studio's own page, same cookie: served.
+    let res = bare
+        .delete(app.url("/api/user/api-key"))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
 async fn garbage_oversized_and_unknown_cookies_are_treated_as_anonymous() {
     let app = spawn_app().await;
-    let c = reqwest::Client::new();
+    let c = crate::helpers::client_without_jar();
     for cookie in [
         "studio_sid=garbage",
         "studio_sid=",
@@ -629,8 +696,18 @@ async fn html_pages_carry_a_nonce_csp_and_the_other_security_headers() {
         "{csp}"
     );
     assert!(!csp.contains("unsafe-inline"));
+    assert!(
+        csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"),
+        "{csp}"
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert!(h.contains_key("referrer-policy"));
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(
+        h["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_eq!(h["cross-origin-opener-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "no-store");
     let html = res.text().await.unwrap();
     let nonce = csp
         .split("'nonce-")
@@ -644,6 +721,65 @@ async fn html_pages_carry_a_nonce_csp_and_the_other_security_headers() {
             script.starts_with(&format!(" nonce=\"{nonce}\""))
                 || script.contains(&format!("nonce=\"{nonce}\"")),
             "script without the nonce: {script:.80}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn state_changes_refuse_get_and_head_with_405() {
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    for path in [
+        "/api/save_key",
+        "/api/remove_key",
+        "/api/auth/signout",
+        "/api/auth/password",
+        "/api/ai/chat",
+        "/api/ai/generate-code",
+    ] {
+        for method in ["GET", "HEAD"] {
+            let res = app
+                .client
+                .request(method.parse().unwrap(), app.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 405, "{method} {path}");
+        }
+    }
+    let still = app.get_json(&app.client, "/api/auth/session").await;
+    assert_eq!(still["user"]["email"], "a@example.com", "still signed in");
+}
+
+#[tokio::test]
+async fn no_origin_is_ever_allowed_to_read_responses() {
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    for origin in ["https://evil.test", "null"] {
+        let res = app
+            .client
+            .get(app.url("/api/auth/session"))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !res.headers().contains_key("access-control-allow-origin"),
+            "{origin}"
+        );
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/api/user/api-key"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !preflight
+                .headers()
+                .contains_key("access-control-allow-origin"),
+            "{origin}"
         );
     }
 }
