@@ -619,6 +619,41 @@ async fn repeated_failures_on_one_account_back_off_but_not_for_long() {
 }
 
 #[tokio::test]
+async fn an_attacker_who_retries_whenever_allowed_gets_under_a_hundred_guesses_an_hour() {
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    let attacker = client();
+    let (mut guesses, mut waited) = (0, 0_i64);
+    while waited < 3600 {
+        let res = attacker
+            .post(app.url("/api/auth/signin"))
+            .json(&json!({"email": "a@example.com", "password": "guess"}))
+            .send()
+            .await
+            .unwrap();
+        match res.status().as_u16() {
+            401 => guesses += 1,
+            429 => {
+                let wait: i64 = res.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=60).contains(&wait), "{wait}");
+                app.clock.advance(Duration::seconds(wait));
+                waited += wait;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(guesses <= 100, "{guesses} guesses in an hour");
+    assert!(
+        guesses >= 10,
+        "the real user is not locked out for long: {guesses}"
+    );
+}
+
+#[tokio::test]
 async fn failures_that_end_together_are_each_counted() {
     use sea_orm::EntityTrait;
     let app = spawn_app().await;

@@ -83,6 +83,15 @@ async fn a_rate_limit_is_429_and_passes_retry_after_on() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], "Rate limited");
     assert_eq!(body["retryAfter"], 60);
+    assert_eq!(
+        app.fake
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/api/v1/chat/completions")
+            .count(),
+        1,
+        "a 429 is passed on, never retried against OpenRouter"
+    );
 }
 
 #[tokio::test]
@@ -117,6 +126,7 @@ async fn a_provider_outage_is_502_provider_unavailable() {
         !body.to_string().contains("upstream connect error"),
         "no upstream body: {body}"
     );
+    assert_eq!(chat_requests(&app).len(), 1, "a 5xx is not retried");
 }
 
 #[tokio::test]
