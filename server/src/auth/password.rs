@@ -182,4 +182,33 @@ mod tests {
         assert!(!hasher.verify(&wrong, Some(&hash)).await.expect("verifies"));
         assert!(!hasher.verify(&p, None).await.expect("dummy verify"));
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_than_the_cap_run_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let hasher = PasswordHasher::new(2);
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let jobs = (0..24).map(|_| {
+            let (hasher, running, most) = (hasher.clone(), running.clone(), most.clone());
+            tokio::spawn(async move {
+                hasher
+                    .run(move || {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(5));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+            })
+        });
+        for job in futures::future::join_all(jobs).await {
+            assert!(job.expect("joins").is_ok());
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            (1..=2).contains(&most),
+            "{most} hashes ran at once; the cap is 2"
+        );
+    }
 }
