@@ -65,7 +65,7 @@ pub fn format_hint(input: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::format_hint;
+    use super::*;
 
     #[test]
     fn the_typing_hint_explains_what_is_wrong() {
@@ -75,5 +75,22 @@ mod tests {
         assert!(format_hint("sk-abc").is_some_and(|h| h.contains("start with")));
         assert!(format_hint("sk-or-v1-abc").is_some_and(|h| h.contains("Too short")));
         assert!(format_hint(&good.to_uppercase().replace("SK-OR-V1-", "sk-or-v1-")).is_some());
+    }
+
+    #[test]
+    fn the_save_key_arguments_never_print_the_key() {
+        let key = format!("sk-or-v1-{}", "ab12".repeat(16));
+        let args = SaveKey {
+            api_key: Redacted(key.clone()),
+        };
+        let printed = format!("{args:?} {:?}", args.api_key);
+        assert!(!printed.contains(&key[9..]), "{printed}");
+        assert!(printed.contains("[REDACTED]"), "{printed}");
+        let json = serde_json::to_string(&args.api_key).unwrap_or_default();
+        assert_eq!(
+            json,
+            format!("\"{key}\""),
+            "it still travels as a plain string"
+        );
     }
 }
