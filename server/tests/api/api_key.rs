@@ -213,11 +213,8 @@ async fn the_key_log_records_set_replaced_rejected_and_removed_newest_first() {
         .await
         .unwrap();
     let page: Value = app
-        .client
-        .get(app.url("/api/user/api-key/events?perPage=3"))
-        .send()
+        .get(&app.client, "/api/user/api-key/events?perPage=3")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -230,11 +227,8 @@ async fn the_key_log_records_set_replaced_rejected_and_removed_newest_first() {
     assert_eq!(kinds, ["removed", "rejected", "replaced"]);
     assert_eq!(page["hasMore"], true);
     let page2: Value = app
-        .client
-        .get(app.url("/api/user/api-key/events?perPage=3&page=2"))
-        .send()
+        .get(&app.client, "/api/user/api-key/events?perPage=3&page=2")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

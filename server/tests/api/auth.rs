@@ -33,11 +33,8 @@ async fn sign_up_returns_201_with_the_user_and_a_working_session() {
     assert_eq!(body["user"]["email"], "ada@example.com");
     assert_eq!(body["user"]["name"], "Ada");
     let me: Value = app
-        .client
-        .get(app.url("/api/auth/session"))
-        .send()
+        .get(&app.client, "/api/auth/session")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -194,21 +191,11 @@ async fn an_idle_session_expires_after_30_minutes_and_reads_count_as_activity() 
     app.sign_up("a@example.com").await;
     for _ in 0..3 {
         app.clock.advance(Duration::minutes(20));
-        let res = app
-            .client
-            .get(app.url("/api/auth/session"))
-            .send()
-            .await
-            .unwrap();
+        let res = app.get(&app.client, "/api/auth/session").await;
         assert_eq!(res.status(), 200, "each read restarts the idle timer");
     }
     app.clock.advance(Duration::minutes(31));
-    let res = app
-        .client
-        .get(app.url("/api/auth/session"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&app.client, "/api/auth/session").await;
     assert_eq!(res.status(), 401);
 }
 
@@ -227,21 +214,11 @@ async fn requests_within_a_minute_do_not_rewrite_the_session_but_later_ones_do()
     };
     let first = row().await;
     app.clock.advance(Duration::seconds(30));
-    let res = app
-        .client
-        .get(app.url("/api/auth/session"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&app.client, "/api/auth/session").await;
     assert_eq!(res.status(), 200);
     assert_eq!(row().await, first, "no write for a request 30 s later");
     app.clock.advance(Duration::seconds(31));
-    let res = app
-        .client
-        .get(app.url("/api/auth/session"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&app.client, "/api/auth/session").await;
     assert_eq!(res.status(), 200);
     let later = row().await;
     assert!(
@@ -259,21 +236,11 @@ async fn an_active_session_ends_12_hours_after_sign_in() {
     // seconds the test itself takes).
     for _ in 0..35 {
         app.clock.advance(Duration::minutes(20));
-        let res = app
-            .client
-            .get(app.url("/api/auth/session"))
-            .send()
-            .await
-            .unwrap();
+        let res = app.get(&app.client, "/api/auth/session").await;
         assert_eq!(res.status(), 200);
     }
     app.clock.advance(Duration::minutes(25));
-    let res = app
-        .client
-        .get(app.url("/api/auth/session"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&app.client, "/api/auth/session").await;
     assert_eq!(res.status(), 401);
 }
 
@@ -307,12 +274,7 @@ async fn a_password_change_ends_every_other_session_of_that_user() {
         401
     );
     assert_eq!(
-        app.client
-            .get(app.url("/api/auth/session"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.get(&app.client, "/api/auth/session").await.status(),
         200
     );
 }
@@ -324,11 +286,8 @@ async fn the_session_list_shows_only_my_sessions_and_another_users_id_is_404() {
     let b = client();
     app.sign_up_with(&b, "b@example.com").await;
     let list: Value = app
-        .client
-        .get(app.url("/api/auth/sessions"))
-        .send()
+        .get(&app.client, "/api/auth/sessions")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -382,11 +341,8 @@ async fn ending_my_other_session_signs_that_browser_out() {
         .await
         .unwrap();
     let list: Value = app
-        .client
-        .get(app.url("/api/auth/sessions"))
-        .send()
+        .get(&app.client, "/api/auth/sessions")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -721,7 +677,7 @@ async fn anonymous_page_visits_go_to_sign_in_and_come_back() {
 #[tokio::test]
 async fn html_pages_carry_a_nonce_csp_and_the_other_security_headers() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/")).send().await.unwrap();
+    let res = app.get(&app.client, "/").await;
     let h = res.headers().clone();
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(
@@ -823,11 +779,6 @@ async fn no_origin_is_ever_allowed_to_read_responses() {
 async fn authenticated_responses_are_not_cached() {
     let app = spawn_app().await;
     app.sign_up("a@example.com").await;
-    let res = app
-        .client
-        .get(app.url("/api/auth/session"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&app.client, "/api/auth/session").await;
     assert_eq!(res.headers()["cache-control"], "no-store");
 }

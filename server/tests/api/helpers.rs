@@ -46,6 +46,11 @@ impl TestApp {
         body["user"]["id"].as_str().unwrap().to_owned()
     }
 
+    /// GETs `path` with `client`.
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
     /// GETs `path` with `client` and reads the JSON body.
     pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
         client

@@ -3,7 +3,7 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn health_is_ok_while_the_database_answers() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/health")).send().await.unwrap();
+    let res = app.get(&app.client, "/health").await;
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -13,7 +13,7 @@ async fn health_is_ok_while_the_database_answers() {
 async fn health_is_503_with_a_reason_when_the_database_is_gone() {
     let app = spawn_app().await;
     app.db.clone().close().await.unwrap();
-    let res = app.client.get(app.url("/health")).send().await.unwrap();
+    let res = app.get(&app.client, "/health").await;
     assert_eq!(res.status(), 503);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "unavailable");
@@ -23,7 +23,7 @@ async fn health_is_503_with_a_reason_when_the_database_is_gone() {
 #[tokio::test]
 async fn the_home_page_is_rendered_on_the_server_with_heading_and_navigation() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/")).send().await.unwrap();
+    let res = app.get(&app.client, "/").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     let heading = html
@@ -42,12 +42,7 @@ async fn the_home_page_is_rendered_on_the_server_with_heading_and_navigation() {
 #[tokio::test]
 async fn an_unknown_page_is_a_404() {
     let app = spawn_app().await;
-    let res = app
-        .client
-        .get(app.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&app.client, "/no/such/page").await;
     assert_eq!(res.status(), 404);
 }
 
@@ -84,11 +79,6 @@ async fn a_plain_html_sign_up_form_post_creates_the_account_and_redirects() {
         .unwrap();
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(res.headers()["location"], "/settings");
-    let me = app
-        .client
-        .get(app.url("/api/auth/session"))
-        .send()
-        .await
-        .unwrap();
+    let me = app.get(&app.client, "/api/auth/session").await;
     assert_eq!(me.status(), 200);
 }
