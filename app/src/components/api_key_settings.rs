@@ -46,8 +46,12 @@ pub fn ApiKeySettings() -> impl IntoView {
                 })}
             </Transition>
             <ActionForm action=save attr:class="key-form" attr:data-testid="api-key-form">
+                // Inside a Transition, as everything that reads the status is: the server then
+                // waits for it, so the HTML it sends is what hydration expects to find.
                 <label for="api-key-input">
-                    {move || if has_key(&status) { "Replace your key" } else { "Add your key" }}
+                    <Transition fallback=|| "Your key">
+                        {move || if has_key(&status) { "Replace your key" } else { "Add your key" }}
+                    </Transition>
                 </label>
                 <input
                     id="api-key-input"
@@ -68,6 +72,7 @@ pub fn ApiKeySettings() -> impl IntoView {
                     </button>
                 </p>
             </ActionForm>
+            <Transition fallback=|| ()>
             <Show when=move || has_key(&status)>
                 <div class="danger-zone">
                     <Show
@@ -89,6 +94,7 @@ pub fn ApiKeySettings() -> impl IntoView {
                     <ErrorText error=remove_error/>
                 </div>
             </Show>
+            </Transition>
         </section>
         <KeyLog refresh=Signal::derive(changes)/>
     }
