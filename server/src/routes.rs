@@ -20,7 +20,8 @@ pub fn router() -> Router<AppState> {
         .nest("/auth", auth::router())
         .nest("/user", api_key::router().merge(usage::router()))
         .nest("/ai", ai::router())
-        .fallback(|| async { HttpError(AppError::not_found("API endpoint")) });
+        .fallback(|| async { HttpError(AppError::not_found("API endpoint")) })
+        .layer(crate::web::panic::catch_panics());
     Router::new()
         .route("/health", get(health::health))
         .nest("/api", api)
