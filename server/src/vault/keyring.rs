@@ -136,6 +136,14 @@ impl KeyRing {
         self.keys.get(&kid).map(|k| &**k)
     }
 
+    /// Whether `newer` could come from this ring by rotation: it keeps every version this ring
+    /// has, each with the same key (rotation only adds versions).
+    pub fn is_extended_by(&self, newer: &KeyRing) -> bool {
+        self.keys
+            .iter()
+            .all(|(kid, key)| newer.get(*kid).is_some_and(|k| k == &**key))
+    }
+
     /// Whether the ring has version `kid`.
     pub fn contains(&self, kid: u32) -> bool {
         self.keys.contains_key(&kid)

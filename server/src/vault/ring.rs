@@ -81,7 +81,16 @@ impl SharedRing {
                 .map(|l| l.modified != now)
                 .unwrap_or(false);
             if stale {
+                let old = self.inner.read().map(|l| l.ring.clone()).ok();
                 match KeyRing::load_file(path) {
+                    Ok(ring) if old.as_ref().is_some_and(|o| !o.is_extended_by(&ring)) => {
+                        // Not a rotation of the ring in use: another ring, or a version removed
+                        // or changed. Using it would make stored keys look unusable.
+                        tracing::error!(ring = ?ring, "the key-ring file changed into a ring that drops or changes versions in use; keeping the old one");
+                        if let Ok(mut l) = self.inner.write() {
+                            l.modified = now;
+                        }
+                    }
                     Ok(ring) => {
                         if let Ok(mut l) = self.inner.write() {
                             tracing::info!(ring = ?ring, "key ring reloaded");
@@ -101,5 +110,34 @@ impl SharedRing {
             Ok(l) => l.ring.clone(),
             Err(poisoned) => poisoned.into_inner().ring.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rotated_ring_file_is_picked_up_but_another_ring_is_not() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("keyring.json");
+        let (shared, created) =
+            SharedRing::load(&KeyRingSource::File(path.clone())).expect("a ring is created");
+        assert!(created);
+        let first = shared.current();
+        let rotated = first.with_new_primary();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        rotated.save_file(&path).expect("saved");
+        assert_eq!(shared.current().primary().0, 2, "the rotation is picked up");
+
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        KeyRing::generate()
+            .with_new_primary()
+            .with_new_primary()
+            .save_file(&path)
+            .expect("saved");
+        let kept = shared.current();
+        assert_eq!(kept.primary().0, 2, "another ring is refused");
+        assert_eq!(kept.get(1), first.get(1), "the old keys stay in use");
     }
 }
