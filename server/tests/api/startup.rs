@@ -82,3 +82,22 @@ async fn a_plain_html_sign_up_form_post_creates_the_account_and_redirects() {
     let me = app.get(&app.client, "/api/auth/session").await;
     assert_eq!(me.status(), 200);
 }
+
+#[tokio::test]
+async fn with_the_database_gone_signed_in_api_calls_get_a_json_503() {
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    app.db.clone().close().await.unwrap();
+    for path in ["/api/user/api-key", "/api/auth/session", "/api/user/usage"] {
+        let res = app.get(&app.client, path).await;
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, 503, "{path}: {text}");
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(body["message"].is_string(), "{path}: {text}");
+        assert!(
+            !text.to_lowercase().contains("pool"),
+            "no internals: {text}"
+        );
+    }
+}
