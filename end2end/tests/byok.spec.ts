@@ -32,6 +32,9 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
     if (m.type() === "error" && !/Failed to load resource: .* 4\d\d/.test(m.text())) errors.push(m.text());
   });
   const bodies = recordResponses(page);
+  // Every URL the page asks for, with the headers that would carry a key in a URL-borne leak.
+  const urls: string[] = [];
+  page.on("request", (req) => urls.push(`${req.url()} ${req.headers()["referer"] ?? ""}`));
 
   // Sign up; an anonymous visit to the studio went to sign-in and comes back.
   await page.goto("/studio");
@@ -115,6 +118,8 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
   await expect(studio.setupPrompt).toBeVisible();
 
   expect(bodies.join("\n")).not.toContain(SECRET_PART);
+  expect(urls.length).toBeGreaterThan(10);
+  expect(urls.join("\n")).not.toContain(SECRET_PART);
   expect(errors).toEqual([]);
 
   // A second user sees none of the first user's key.
