@@ -157,10 +157,39 @@ mod tests {
     #[test]
     fn the_same_key_sealed_twice_gives_different_ciphertexts() {
         let r = ring();
-        let seen: HashSet<String> = (0..1000)
-            .map(|_| seal(&r, "u", &secret("same")).expect("seals").0)
+        // 100,000 seals of one key: every nonce (the first 24 bytes) differs.
+        let nonces: HashSet<Vec<u8>> = (0..100_000)
+            .map(|_| {
+                let env = seal(&r, "u", &secret("same")).expect("seals").0;
+                let data = env.splitn(3, ':').nth(2).expect("data").to_owned();
+                let blob = URL_SAFE_NO_PAD.decode(&data).expect("b64");
+                blob[..24].to_vec()
+            })
             .collect();
-        assert_eq!(seen.len(), 1000);
+        assert_eq!(nonces.len(), 100_000);
+    }
+
+    #[test]
+    fn random_keys_and_owners_round_trip_and_stay_bound_to_their_owner() {
+        use rand::{Rng, RngCore};
+        let r = ring();
+        let mut rng = rand::thread_rng();
+        for _ in 0..2_000 {
+            let len = rng.gen_range(1..=256);
+            let plain: String = (0..len)
+                .map(|_| char::from(rng.gen_range(0x20u8..0x7f)))
+                .collect();
+            let owner = format!("c{:016x}", rng.next_u64());
+            let (env, kid) = seal(&r, &owner, &secret(&plain)).expect("seals");
+            let opened = open(&r, &owner, kid, &env).expect("opens");
+            assert_eq!(opened.expose_secret(), plain);
+            assert!(open(&r, &format!("{owner}x"), kid, &env).is_err());
+            // Arbitrary text never panics the parser.
+            let junk: String = (0..rng.gen_range(0..120))
+                .map(|_| char::from(rng.gen_range(0x20u8..0x7f)))
+                .collect();
+            assert!(open(&r, &owner, kid, &format!("ork1:k{kid}:{junk}")).is_err());
+        }
     }
 
     #[test]
