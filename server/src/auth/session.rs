@@ -5,12 +5,12 @@ use std::net::IpAddr;
 use app::AppError;
 use tower_sessions::Session;
 
-/// The keys this app keeps in a session record.
 /// The session cookie's name over plain HTTP.
 pub const COOKIE: &str = "studio_sid";
 /// The session cookie's name when `PUBLIC_URL` is https (`__Host-` pins it to this origin).
 pub const SECURE_COOKIE: &str = "__Host-sid";
 
+/// The keys this app keeps in a session record.
 pub mod keys {
     /// The signed-in user's id.
     pub const USER_ID: &str = "user_id";
