@@ -71,7 +71,7 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
 async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
     let db = db::connect(&config.database).await?;
     db::migrate(&db, &config.database).await?;
-    let shared = crate::startup::load_ring(&config, &db).await?;
+    let shared = crate::vault::open::open_ring(&config.keyring, &db).await?;
     let mut ring = (*shared.current()).clone();
     if add_version {
         match &config.keyring {
@@ -104,12 +104,4 @@ async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
         report.unusable
     );
     Ok(())
-}
-
-/// The setting to name when the key ring is at fault.
-pub fn ring_var(config: &Config) -> &'static str {
-    match config.keyring {
-        KeyRingSource::Env { .. } => "STUDIO_MASTER_KEYS",
-        KeyRingSource::File(_) => "STUDIO_KEYRING_FILE",
-    }
 }

@@ -33,8 +33,7 @@ use crate::openrouter::client::Timeouts;
 use crate::openrouter::OpenRouterClient;
 use crate::routes;
 use crate::state::AppState;
-use crate::vault::keyring::KeyRingSource;
-use crate::vault::ring::SharedRing;
+use crate::vault::open::open_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
@@ -65,7 +64,7 @@ impl Application {
                 format!("cannot listen on {}: {e}", config.addr),
             )
         })?;
-        let ring = load_ring(&config, &db).await?;
+        let ring = open_ring(&config.keyring, &db).await?;
         let openrouter = OpenRouterClient::new(
             &config.openrouter_base_url,
             &config.public_origin,
@@ -146,62 +145,6 @@ impl Application {
         .await
         .map_err(|e| StartupError::Other(format!("the server stopped: {e}")))
     }
-}
-
-/// Loads the key ring, creating the embedded default's file on first start, and refuses to start
-/// when it cannot open the stored keys: a ring file gone while keys are stored (a new ring would
-/// not open them), a version stored keys use missing from the ring, or a version whose key does
-/// not open them (the wrong ring). There is no plaintext fallback.
-pub(crate) async fn load_ring(
-    config: &Config,
-    db: &DatabaseConnection,
-) -> Result<SharedRing, StartupError> {
-    let var = crate::cli::ring_var(config);
-    let unreadable =
-        |e: sea_orm::DbErr| StartupError::Other(format!("cannot read the stored keys: {e}"));
-    if let KeyRingSource::File(path) = &config.keyring {
-        let stored = crate::vault::rotate::stored_keys(db)
-            .await
-            .map_err(unreadable)?;
-        if !path.exists() && stored > 0 {
-            return Err(StartupError::config(
-                var,
-                format!(
-                    "the key ring {} is missing, and {stored} stored API keys can only be opened \
-                     with it; restore it from your backup",
-                    path.display()
-                ),
-            ));
-        }
-    }
-    let (ring, created) =
-        SharedRing::load(&config.keyring).map_err(|e| StartupError::config(var, e))?;
-    if let (true, KeyRingSource::File(path)) = (created, &config.keyring) {
-        tracing::info!(path = %path.display(), "created a new master-key ring; back it up with the database");
-    }
-    let current = ring.current();
-    let in_use = crate::vault::rotate::versions_in_use(db)
-        .await
-        .map_err(unreadable)?;
-    if let Some(missing) = in_use.into_iter().find(|v| !current.contains(*v)) {
-        return Err(StartupError::config(
-            var,
-            format!("stored API keys use master key version {missing}, which the key ring lacks"),
-        ));
-    }
-    let wrong = crate::vault::rotate::versions_the_ring_cannot_open(db, &current)
-        .await
-        .map_err(unreadable)?;
-    if let Some(wrong) = wrong.first() {
-        return Err(StartupError::config(
-            var,
-            format!(
-                "master key version {wrong} does not open the stored API keys that use it: this \
-                 is not the key ring they were encrypted with"
-            ),
-        ));
-    }
-    Ok(ring)
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

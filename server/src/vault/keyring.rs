@@ -205,6 +205,16 @@ pub enum KeyRingSource {
     File(PathBuf),
 }
 
+impl KeyRingSource {
+    /// The setting to name when the ring is at fault.
+    pub fn setting(&self) -> &'static str {
+        match self {
+            Self::Env { .. } => "STUDIO_MASTER_KEYS",
+            Self::File(_) => "STUDIO_KEYRING_FILE",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,36 +73,6 @@ pub async fn rewrap_all(
     }
 }
 
-/// The versions in use that `ring` cannot open: for each, up to five usable rows are tried, and
-/// a version is wrong only when none of them opens (one tampered row does not condemn it).
-pub async fn versions_the_ring_cannot_open(
-    db: &DatabaseConnection,
-    ring: &KeyRing,
-) -> Result<Vec<u32>, sea_orm::DbErr> {
-    let mut wrong = Vec::new();
-    for version in versions_in_use(db).await? {
-        let rows = user_api_key::Entity::find()
-            .filter(user_api_key::Column::KeyVersion.eq(i32::try_from(version).unwrap_or(i32::MAX)))
-            .filter(user_api_key::Column::Status.ne(crate::vault::usecases::status::UNUSABLE))
-            .limit(5)
-            .all(db)
-            .await?;
-        let opens = |r: &user_api_key::Model| {
-            envelope::open(ring, &r.user_id, version, &r.secret_enc).is_ok()
-        };
-        if !rows.is_empty() && !rows.iter().any(opens) {
-            wrong.push(version);
-        }
-    }
-    Ok(wrong)
-}
-
-/// How many API keys are stored.
-pub async fn stored_keys(db: &DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
-    use sea_orm::PaginatorTrait as _;
-    user_api_key::Entity::find().count(db).await
-}
-
 /// The distinct key versions stored rows use.
 pub async fn versions_in_use(db: &DatabaseConnection) -> Result<Vec<u32>, sea_orm::DbErr> {
     let versions: Vec<i32> = user_api_key::Entity::find()
