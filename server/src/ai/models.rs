@@ -8,7 +8,7 @@
 //! been fetched the check lets ids through: OpenRouter then judges, and its "invalid model"
 //! answer is turned into a message naming the model.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -35,7 +35,8 @@ type Fetch =
 
 struct Snapshot {
     models: Vec<AiModel>,
-    ids: HashSet<String>,
+    /// Every listed id, with its prices (USD per prompt and per completion token) when known.
+    listed: HashMap<String, Option<(f64, f64)>>,
     fetched_at: Instant,
     fetched_at_utc: chrono::DateTime<chrono::Utc>,
     stale: bool,
@@ -111,7 +112,7 @@ impl ModelCatalog {
             tracing::warn!(ai.model = %id, "no model list yet; letting OpenRouter check the model");
             return Ok(());
         };
-        if is_listed(&snapshot.ids, id) {
+        if listing(&snapshot.listed, id).is_some() {
             Ok(())
         } else {
             Err(AppError::new(
@@ -125,11 +126,7 @@ impl ModelCatalog {
     /// The model's prices in USD per prompt and per completion token, from the list already
     /// fetched (never fetching); `None` when the model or its prices are unknown.
     pub fn prices(&self, id: &str) -> Option<(f64, f64)> {
-        let snapshot = self.last()?;
-        let model = snapshot.models.iter().find(|m| m.id == id)?;
-        let pricing = model.pricing.as_ref()?;
-        let parse = |v: &str| v.parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0);
-        Some((parse(&pricing.prompt)?, parse(&pricing.completion)?))
+        listing(&self.last()?.listed, id).copied().flatten()
     }
 
     async fn current(&self) -> Option<Arc<Snapshot>> {
@@ -187,7 +184,7 @@ impl ModelCatalog {
                 if let Some(last) = self.last() {
                     self.store(Snapshot {
                         models: last.models.clone(),
-                        ids: last.ids.clone(),
+                        listed: last.listed.clone(),
                         fetched_at: last.fetched_at,
                         fetched_at_utc: last.fetched_at_utc,
                         stale: true,
@@ -228,7 +225,10 @@ fn snapshot_of(entries: Vec<ModelEntry>) -> Snapshot {
         })
         .collect();
     Snapshot {
-        ids: models.iter().map(|m| m.id.clone()).collect(),
+        listed: models
+            .iter()
+            .map(|m| (m.id.clone(), m.pricing.as_ref().and_then(parse_prices)))
+            .collect(),
         models,
         fetched_at: Instant::now(),
         fetched_at_utc: chrono::Utc::now(),
@@ -236,11 +236,22 @@ fn snapshot_of(entries: Vec<ModelEntry>) -> Snapshot {
     }
 }
 
-fn is_listed(ids: &HashSet<String>, id: &str) -> bool {
-    ids.contains(id)
-        || id
-            .rsplit_once(':')
-            .is_some_and(|(base, variant)| VARIANTS.contains(&variant) && ids.contains(base))
+/// The entry for `id`, or for its base model when `id` is a routing variant of a listed one.
+fn listing<'a>(
+    listed: &'a HashMap<String, Option<(f64, f64)>>,
+    id: &str,
+) -> Option<&'a Option<(f64, f64)>> {
+    listed.get(id).or_else(|| {
+        id.rsplit_once(':')
+            .filter(|(_, variant)| VARIANTS.contains(variant))
+            .and_then(|(base, _)| listed.get(base))
+    })
+}
+
+/// OpenRouter's decimal-string prices as numbers; `None` unless both are finite and not negative.
+fn parse_prices(pricing: &ModelPricing) -> Option<(f64, f64)> {
+    let parse = |v: &str| v.parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0);
+    Some((parse(&pricing.prompt)?, parse(&pricing.completion)?))
 }
 
 /// A model id: 1 to 200 of the characters OpenRouter's ids use.
@@ -345,6 +356,31 @@ mod tests {
         assert_eq!(second.models, first.models);
         assert!(c.check("a/b").await.is_ok());
         assert!(calls.load(Ordering::SeqCst) >= 2);
+    }
+
+    #[tokio::test]
+    async fn prices_come_from_the_fetched_list_and_variants_share_their_base_model() {
+        let priced = |id: &str, prompt: &str, completion: &str| ModelEntry {
+            pricing: Some(crate::openrouter::types::ModelPricing {
+                prompt: prompt.to_owned(),
+                completion: completion.to_owned(),
+            }),
+            ..entry(id)
+        };
+        let list = vec![
+            priced("a/cheap", "0.000001", "0.000002"),
+            priced("b/odd", "free", "0"),
+            entry("c/unpriced"),
+        ];
+        let (c, _) = catalog(Duration::from_secs(60), vec![Ok(list)]);
+        assert_eq!(c.prices("a/cheap"), None, "nothing is fetched to answer");
+        c.list().await.expect("a list");
+        assert_eq!(c.prices("a/cheap"), Some((0.000_001, 0.000_002)));
+        assert_eq!(c.prices("a/cheap:nitro"), Some((0.000_001, 0.000_002)));
+        assert_eq!(c.prices("a/cheap:bogus"), None);
+        assert_eq!(c.prices("b/odd"), None, "an unreadable price is no price");
+        assert_eq!(c.prices("c/unpriced"), None);
+        assert_eq!(c.prices("d/unknown"), None);
     }
 
     #[tokio::test]
