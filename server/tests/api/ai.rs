@@ -47,7 +47,7 @@ pub async fn post(
     path: &str,
     body: &Value,
 ) -> reqwest::Response {
-    client.post(app.url(path)).json(body).send().await.unwrap()
+    app.post(client, path, body).await
 }
 
 /// POSTs and reads the status and JSON body.

@@ -5,12 +5,9 @@ use serde_json::{json, Value};
 use crate::helpers::{client, spawn_app, TestApp};
 
 async fn post_key(app: &TestApp, c: &reqwest::Client, k: &str) -> (u16, Value) {
-    let res = c
-        .post(app.url("/api/user/api-key"))
-        .json(&json!({"apiKey": k}))
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .post(c, "/api/user/api-key", &json!({"apiKey": k}))
+        .await;
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }

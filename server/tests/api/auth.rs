@@ -7,12 +7,12 @@ use crate::helpers::{client, session_cookie, spawn_app, PASSWORD};
 async fn sign_up_returns_201_with_the_user_and_a_working_session() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({"email": "  Ada@Example.com ", "password": PASSWORD, "name": "Ada"}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            &app.client,
+            "/api/auth/signup",
+            &json!({"email": "  Ada@Example.com ", "password": PASSWORD, "name": "Ada"}),
+        )
+        .await;
     assert_eq!(res.status(), 201);
     let cookie = res
         .headers()
@@ -45,12 +45,12 @@ async fn sign_up_returns_201_with_the_user_and_a_working_session() {
 async fn the_cookie_is_secure_and_host_prefixed_when_the_public_url_is_https() {
     let app = crate::helpers::spawn_app_with(&[("PUBLIC_URL", "https://studio.example.com")]).await;
     let res = app
-        .client
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({"email": "a@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            &app.client,
+            "/api/auth/signup",
+            &json!({"email": "a@example.com", "password": PASSWORD}),
+        )
+        .await;
     let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(
         cookie.starts_with("__Host-sid=")
@@ -65,21 +65,21 @@ async fn a_duplicate_email_is_409_and_bad_passwords_are_422() {
     let app = spawn_app().await;
     app.sign_up("a@example.com").await;
     let dup = app
-        .new_client()
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({"email": "A@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            &app.new_client(),
+            "/api/auth/signup",
+            &json!({"email": "A@example.com", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(dup.status(), 409);
     for pw in ["short", &"x".repeat(129)] {
         let res = app
-            .new_client()
-            .post(app.url("/api/auth/signup"))
-            .json(&json!({"email": "b@example.com", "password": pw}))
-            .send()
-            .await
-            .unwrap();
+            .post(
+                &app.new_client(),
+                "/api/auth/signup",
+                &json!({"email": "b@example.com", "password": pw}),
+            )
+            .await;
         assert_eq!(res.status(), 422);
         let body: Value = res.json().await.unwrap();
         assert!(
@@ -116,12 +116,13 @@ async fn unknown_email_and_wrong_password_get_the_same_401_body() {
 async fn sign_in_issues_a_new_session_id_and_the_old_one_stops_working() {
     let app = spawn_app().await;
     let c = crate::helpers::client_without_jar();
-    let res = c
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({"email": "a@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .post(
+            &c,
+            "/api/auth/signup",
+            &json!({"email": "a@example.com", "password": PASSWORD}),
+        )
+        .await;
     let first = session_cookie(&res).unwrap();
     let res = c
         .post(app.url("/api/auth/signin"))
@@ -153,12 +154,13 @@ async fn sign_in_issues_a_new_session_id_and_the_old_one_stops_working() {
 async fn after_sign_out_the_old_cookie_is_refused_and_the_row_is_gone() {
     let app = spawn_app().await;
     let c = crate::helpers::client_without_jar();
-    let res = c
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({"email": "a@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .post(
+            &c,
+            "/api/auth/signup",
+            &json!({"email": "a@example.com", "password": PASSWORD}),
+        )
+        .await;
     let cookie = session_cookie(&res).unwrap();
     let out = c
         .post(app.url("/api/auth/signout"))
@@ -257,12 +259,12 @@ async fn a_password_change_ends_every_other_session_of_that_user() {
         .unwrap();
     assert_eq!(res.status(), 200);
     let change = app
-        .client
-        .post(app.url("/api/auth/password"))
-        .json(&json!({"currentPassword": PASSWORD, "newPassword": "a brand new password"}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            &app.client,
+            "/api/auth/password",
+            &json!({"currentPassword": PASSWORD, "newPassword": "a brand new password"}),
+        )
+        .await;
     assert_eq!(change.status(), 204);
     assert_eq!(
         other
@@ -396,12 +398,12 @@ async fn a_cross_origin_post_is_refused_before_any_handler_runs() {
         assert_eq!(res.status(), 403, "{headers:?}");
     }
     let ok = app
-        .new_client()
-        .post(app.url("/api/auth/signin"))
-        .json(&json!({"email": "victim@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            &app.new_client(),
+            "/api/auth/signin",
+            &json!({"email": "victim@example.com", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(ok.status(), 401, "the account was never created");
 }
 
@@ -409,20 +411,20 @@ async fn a_cross_origin_post_is_refused_before_any_handler_runs() {
 async fn cross_site_writes_to_the_key_change_nothing() {
     let app = spawn_app().await;
     let res = app
-        .client
-        .post(app.url("/api/auth/signup"))
-        .json(&json!({"email": "a@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            &app.client,
+            "/api/auth/signup",
+            &json!({"email": "a@example.com", "password": PASSWORD}),
+        )
+        .await;
     let cookie = session_cookie(&res).unwrap();
     let saved = app
-        .client
-        .post(app.url("/api/user/api-key"))
-        .json(&json!({"apiKey": fake_openrouter::key("a1")}))
-        .send()
-        .await
-        .unwrap();
+        .post(
+            &app.client,
+            "/api/user/api-key",
+            &json!({"apiKey": fake_openrouter::key("a1")}),
+        )
+        .await;
     assert_eq!(saved.status(), 200);
     let before = app.get_json(&app.client, "/api/user/api-key").await;
     let other_key = fake_openrouter::key("b2");
@@ -503,20 +505,22 @@ async fn the_eleventh_failed_sign_in_from_one_ip_is_429_with_retry_after() {
     let app = spawn_app().await;
     let c = client();
     for i in 0..10 {
-        let res = c
-            .post(app.url("/api/auth/signin"))
-            .json(&json!({"email": format!("u{i}@example.com"), "password": "wrong password"}))
-            .send()
-            .await
-            .unwrap();
+        let res = app
+            .post(
+                &c,
+                "/api/auth/signin",
+                &json!({"email": format!("u{i}@example.com"), "password": "wrong password"}),
+            )
+            .await;
         assert_eq!(res.status(), 401);
     }
-    let res = c
-        .post(app.url("/api/auth/signin"))
-        .json(&json!({"email": "u99@example.com", "password": "wrong password"}))
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .post(
+            &c,
+            "/api/auth/signin",
+            &json!({"email": "u99@example.com", "password": "wrong password"}),
+        )
+        .await;
     assert_eq!(res.status(), 429);
     assert!(res.headers().get("retry-after").is_some());
 }

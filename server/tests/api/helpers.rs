@@ -35,15 +35,21 @@ impl TestApp {
 
     /// Signs up `email` on `client` and returns the new user's id.
     pub async fn sign_up_with(&self, client: &reqwest::Client, email: &str) -> String {
-        let res = client
-            .post(self.url("/api/auth/signup"))
-            .json(&serde_json::json!({"email": email, "password": PASSWORD, "name": "Test"}))
-            .send()
-            .await
-            .unwrap();
+        let body = serde_json::json!({"email": email, "password": PASSWORD, "name": "Test"});
+        let res = self.post(client, "/api/auth/signup", &body).await;
         assert_eq!(res.status(), 201, "sign-up of {email}");
         let body: serde_json::Value = res.json().await.unwrap();
         body["user"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// POSTs `body` as JSON to `path` with `client`.
+    pub async fn post(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        client.post(self.url(path)).json(body).send().await.unwrap()
     }
 
     /// GETs `path` with `client`.
