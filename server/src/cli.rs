@@ -24,6 +24,13 @@ Settings (environment variables; all optional):
   AI_MAX_IN_FLIGHT_PER_USER  AI calls one user may have running at once    [4]
   AI_MODELS_TTL_SECS       how long the model list is cached, in seconds   [600]
   AI_EXTRA_MODELS          model ids accepted though /models omits them    [none]
+  LIMIT_SIGNUPS_PER_ADDRESS_HOUR     sign-ups per client address an hour   [10]
+  LIMIT_KEY_CHECKS_PER_USER_HOUR     key saves (live checks) per user an hour [10]
+  LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR  key saves per client address an hour  [30]
+  LIMIT_WORKSPACES_PER_USER          workspaces one user may own           [100]
+  MAX_CONNECTIONS          connections served at once (more wait)        [1024]
+  HEADER_READ_TIMEOUT_SECS how long a client may take to send headers    [10]
+  BODY_READ_TIMEOUT_SECS   how long a client may take to send a body     [30]
   STUDIO_MASTER_KEYS   the master-key ring, 1:<base64 of 32 bytes>[,2:...]; required with PostgreSQL
   STUDIO_MASTER_KEY_PRIMARY  the version new encryptions use        [the highest]
   STUDIO_KEYRING_FILE  a key-ring file instead (created, mode 0600, if missing)

@@ -43,6 +43,41 @@ pub struct Config {
     /// Model ids accepted although OpenRouter's `/models` does not list them
     /// (`AI_EXTRA_MODELS`, comma-separated), e.g. a model released after the last refresh.
     pub ai_extra_models: Vec<String>,
+    /// The configurable abuse limits (the rest are fixed in `rate_limit`).
+    pub limits: LimitSettings,
+}
+
+/// Limits that operators (and tests) may tune; every one has a safe default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Sign-ups per client address per hour (`LIMIT_SIGNUPS_PER_ADDRESS_HOUR`, 10).
+    pub signups_per_address_hour: usize,
+    /// Key saves (live checks with OpenRouter) per user per hour (`LIMIT_KEY_CHECKS_PER_USER_HOUR`, 10).
+    pub key_checks_per_user_hour: usize,
+    /// Key saves per client address per hour (`LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR`, 30).
+    pub key_checks_per_address_hour: usize,
+    /// Workspaces one user may own (`LIMIT_WORKSPACES_PER_USER`, 100).
+    pub workspaces_per_user: usize,
+    /// Connections served at once; more wait in the kernel's backlog (`MAX_CONNECTIONS`, 1024).
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (`HEADER_READ_TIMEOUT_SECS`, 10).
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's body (`BODY_READ_TIMEOUT_SECS`, 30).
+    pub body_read_timeout_secs: u64,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            signups_per_address_hour: 10,
+            key_checks_per_user_hour: 10,
+            key_checks_per_address_hour: 30,
+            workspaces_per_user: 100,
+            max_connections: 1024,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+        }
+    }
 }
 
 impl Config {
@@ -121,6 +156,33 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        let d = LimitSettings::default();
+        let count = |var: &'static str, default: usize| -> Result<usize, StartupError> {
+            let fallback = i64::try_from(default).unwrap_or(i64::MAX);
+            Ok(usize::try_from(positive(var, fallback)?).unwrap_or(default))
+        };
+        let secs = |var: &'static str, default: u64| -> Result<u64, StartupError> {
+            let fallback = i64::try_from(default).unwrap_or(i64::MAX);
+            Ok(positive(var, fallback)?.unsigned_abs())
+        };
+        let limits = LimitSettings {
+            signups_per_address_hour: count(
+                "LIMIT_SIGNUPS_PER_ADDRESS_HOUR",
+                d.signups_per_address_hour,
+            )?,
+            key_checks_per_user_hour: count(
+                "LIMIT_KEY_CHECKS_PER_USER_HOUR",
+                d.key_checks_per_user_hour,
+            )?,
+            key_checks_per_address_hour: count(
+                "LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR",
+                d.key_checks_per_address_hour,
+            )?,
+            workspaces_per_user: count("LIMIT_WORKSPACES_PER_USER", d.workspaces_per_user)?,
+            max_connections: count("MAX_CONNECTIONS", d.max_connections)?,
+            header_read_timeout_secs: secs("HEADER_READ_TIMEOUT_SECS", d.header_read_timeout_secs)?,
+            body_read_timeout_secs: secs("BODY_READ_TIMEOUT_SECS", d.body_read_timeout_secs)?,
+        };
         let keyring = if let Some(spec) = read("STUDIO_MASTER_KEYS") {
             let primary = match read("STUDIO_MASTER_KEY_PRIMARY") {
                 None => None,
@@ -160,6 +222,7 @@ impl Config {
             ai_max_in_flight_per_user,
             ai_models_ttl_secs,
             ai_extra_models,
+            limits,
         })
     }
 

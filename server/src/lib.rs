@@ -11,6 +11,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod openrouter;
+pub mod rate_limit;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -31,6 +31,7 @@ use crate::db;
 use crate::error::StartupError;
 use crate::openrouter::client::Timeouts;
 use crate::openrouter::OpenRouterClient;
+use crate::rate_limit::Limits;
 use crate::routes;
 use crate::state::AppState;
 use crate::vault::open::open_ring;
@@ -88,6 +89,7 @@ impl Application {
             },
             hasher: PasswordHasher::new(cores),
             ip_throttle: Arc::new(IpThrottle::default()),
+            limits: Arc::new(Limits::new(&config.limits)),
             ring,
             openrouter,
             ai,

@@ -12,6 +12,7 @@ use crate::auth::throttle::IpThrottle;
 use crate::auth::{Clock, PasswordHasher};
 use crate::config::Config;
 use crate::openrouter::OpenRouterClient;
+use crate::rate_limit::Limits;
 use crate::vault::ring::SharedRing;
 
 /// Everything a request handler may need.
@@ -31,6 +32,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// Failed sign-ins per client IP.
     pub ip_throttle: Arc<IpThrottle>,
+    /// The per-process limits on costly actions (sign-up, key saves, workspaces...).
+    pub limits: Arc<Limits>,
     /// The master-key ring.
     pub ring: SharedRing,
     /// The OpenRouter client.

@@ -211,6 +211,11 @@ impl Settings {
             "DATABASE_URL" => Some(self.database_url.clone()),
             "OPENROUTER_BASE_URL" => Some(self.openrouter.clone()),
             "STUDIO_KEYRING_FILE" => Some(self.keyring.display().to_string()),
+            // Every test client comes from 127.0.0.1, so the per-address and per-user limits
+            // are raised; the tests of those limits set them back explicitly.
+            "LIMIT_SIGNUPS_PER_ADDRESS_HOUR"
+            | "LIMIT_KEY_CHECKS_PER_USER_HOUR"
+            | "LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR" => Some("100000".to_owned()),
             _ => None,
         }
     }
