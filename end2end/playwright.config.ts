@@ -63,6 +63,11 @@ export default defineConfig({
         OPENROUTER_BASE_URL: `http://127.0.0.1:${fakePort}/api/v1`,
         PUBLIC_URL: `http://localhost:${port}`,
         RUST_LOG: "warn",
+        // Every test browser comes from 127.0.0.1: raise the per-address sign-up and key-check limits
+        // (their own tests run in the cargo suite).
+        LIMIT_SIGNUPS_PER_ADDRESS_HOUR: "10000",
+        LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR: "10000",
+        LIMIT_KEY_CHECKS_PER_USER_HOUR: "10000",
       },
     },
   ],

@@ -55,6 +55,10 @@ async fn run() {
         "OPENROUTER_BASE_URL" => Some(fake.base_url()),
         "STUDIO_KEYRING_FILE" => Some(keyring.clone()),
         "AI_MAX_IN_FLIGHT_PER_USER" => Some("4".to_owned()),
+        // Every bench client signs up and saves a key from 127.0.0.1.
+        "LIMIT_SIGNUPS_PER_ADDRESS_HOUR"
+        | "LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR"
+        | "LIMIT_KEY_CHECKS_PER_USER_HOUR" => Some("100000".to_owned()),
         _ => None,
     })
     .expect("a valid configuration");
