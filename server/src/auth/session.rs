@@ -10,10 +10,6 @@ pub const COOKIE: &str = "studio_sid";
 /// The session cookie's name when `PUBLIC_URL` is https (`__Host-` pins it to this origin).
 pub const SECURE_COOKIE: &str = "__Host-sid";
 
-/// The `Clear-Site-Data` value every sign-out sends (REST route and server function alike): the
-/// browser drops the origin's cookies and its stored data (the assistant's saved draft).
-pub const CLEAR_SITE_DATA: &str = "\"cookies\", \"storage\"";
-
 /// The keys this app keeps in a session record.
 pub mod keys {
     /// The signed-in user's id.

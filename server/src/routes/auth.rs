@@ -87,7 +87,7 @@ async fn sign_out(session: Session) -> Result<Response, HttpError> {
     session::end(&session).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [("clear-site-data", session::CLEAR_SITE_DATA)],
+        [("clear-site-data", app::auth::CLEAR_SITE_DATA)],
     )
         .into_response())
 }
