@@ -227,6 +227,13 @@ fn spawn_session_sweeper(store: SeaOrmStore) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
             }
+            match crate::auth::throttle::prune(store.db(), store.now()).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(buckets.deleted = n, "idle sign-in throttle rows removed")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove idle sign-in throttle rows"),
+            }
         }
     });
 }

@@ -101,12 +101,7 @@ pub fn verify(
 }
 
 /// A cookie value for `user_id`, signed with the first of `keys` (the primary version's).
-pub fn issue(
-    keys: &[Zeroizing<[u8; 32]>],
-    user_id: &str,
-    nonce: &str,
-    now: i64,
-) -> Option<String> {
+pub fn issue(keys: &[Zeroizing<[u8; 32]>], user_id: &str, nonce: &str, now: i64) -> Option<String> {
     let message = signed_part(user_id, now, nonce);
     let mac = mac_with(keys.first()?, &message)?;
     let tag = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
@@ -154,7 +149,10 @@ mod tests {
         let value = issue(&k, "cuser", "nonce1", NOW).expect("signs");
         let device = verify(&k, &value, "cuser", NOW + 60).expect("valid");
         assert_eq!(device.nonce, "nonce1");
-        assert!(verify(&k, &value, "cother", NOW).is_none(), "another account");
+        assert!(
+            verify(&k, &value, "cother", NOW).is_none(),
+            "another account"
+        );
     }
 
     #[test]
@@ -167,8 +165,17 @@ mod tests {
         assert!(verify(&k, &forged, "cuser", NOW).is_none(), "another key");
         let late = NOW + MAX_AGE_DAYS * 86_400 + 1;
         assert!(verify(&k, &value, "cuser", late).is_none(), "too old");
-        assert!(verify(&k, &value, "cuser", NOW - 3600).is_none(), "from the future");
-        for junk in ["", "a.b.c", "cuser.x.n.t", &format!("{value}.x"), &"a".repeat(300)] {
+        assert!(
+            verify(&k, &value, "cuser", NOW - 3600).is_none(),
+            "from the future"
+        );
+        for junk in [
+            "",
+            "a.b.c",
+            "cuser.x.n.t",
+            &format!("{value}.x"),
+            &"a".repeat(300),
+        ] {
             assert!(verify(&k, junk, "cuser", NOW).is_none(), "{junk:.20}");
         }
     }

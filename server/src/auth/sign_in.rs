@@ -91,7 +91,14 @@ async fn check_and_begin(
                 auth_stamp: u.auth_stamp,
             };
             let meta = browser.meta;
-            session::begin(browser.session, who, now, meta.user_agent.as_deref(), meta.ip).await?;
+            session::begin(
+                browser.session,
+                who,
+                now,
+                meta.user_agent.as_deref(),
+                meta.ip,
+            )
+            .await?;
             device::remember(state, browser.cookies, &u.id, known.as_ref());
             tracing::info!(user.id = %u.id, known_device = known.is_some(), "signed in");
             Ok(to_dto(u))

@@ -78,6 +78,16 @@ impl SeaOrmStore {
         }
     }
 
+    /// The database it stores in.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Now, by its clock (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.clock.unix()
+    }
+
     fn expires_at(&self) -> i64 {
         self.clock.unix() + self.idle_secs
     }
@@ -163,9 +173,10 @@ impl SessionStore for SeaOrmStore {
             return Ok(None);
         };
         let data: std::collections::HashMap<String, serde_json::Value> =
-            serde_json::from_str(&data)
-                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let stamp = data.get(keys::AUTH_STAMP).and_then(serde_json::Value::as_i64);
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let stamp = data
+            .get(keys::AUTH_STAMP)
+            .and_then(serde_json::Value::as_i64);
         if stamp != Some(current_stamp) {
             tracing::info!("session refused: signed in before the password changed");
             self.delete(id).await?;

@@ -62,9 +62,26 @@ fn lock_secs(attempts: i32) -> i64 {
 /// bucket is locked. Call it before checking the password.
 pub async fn take_attempt(db: &DatabaseConnection, bucket: &str, now: i64) -> Result<(), AppError> {
     let txn = db.begin().await.map_err(db_failed)?;
-    // Write first: the no-op update takes the row's lock (PostgreSQL) or the database's write
-    // lock (SQLite) before anything is read, so concurrent attempts queue here and each one
-    // reads the count the previous one committed.
+    // Write first. The row is created if missing (a concurrent creator makes PostgreSQL wait
+    // here until it commits), then the no-op update takes the row's lock (PostgreSQL) or the
+    // database's write lock (SQLite) before anything is read, so concurrent attempts queue and
+    // each one reads the count the previous one committed.
+    let blank = login_throttle::ActiveModel {
+        account: Set(bucket.to_owned()),
+        failures: Set(0),
+        last_failure_at: Set(0),
+        locked_until: Set(0),
+    };
+    login_throttle::Entity::insert(blank)
+        .on_conflict(
+            OnConflict::column(login_throttle::Column::Account)
+                .do_nothing()
+                .to_owned(),
+        )
+        .do_nothing()
+        .exec(&txn)
+        .await
+        .map_err(db_failed)?;
     login_throttle::Entity::update_many()
         .col_expr(
             login_throttle::Column::Failures,
@@ -81,7 +98,10 @@ pub async fn take_attempt(db: &DatabaseConnection, bucket: &str, now: i64) -> Re
     if let Some(r) = &row {
         if r.locked_until > now {
             txn.rollback().await.map_err(db_failed)?;
-            return Err(too_many("sign-in attempts for this account", r.locked_until - now));
+            return Err(too_many(
+                "sign-in attempts for this account",
+                r.locked_until - now,
+            ));
         }
     }
     let attempts = match row {

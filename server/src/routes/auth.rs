@@ -62,8 +62,7 @@ async fn sign_up(
         cookies: &cookies,
         meta: &meta,
     };
-    let user =
-        usecases::sign_up(&state, &browser, &body.email, body.password, body.name).await?;
+    let user = usecases::sign_up(&state, &browser, &body.email, body.password, body.name).await?;
     Ok((StatusCode::CREATED, Json(UserEnvelope { user })).into_response())
 }
 

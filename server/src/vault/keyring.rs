@@ -282,7 +282,11 @@ mod tests {
         assert_ne!(*a[0], *a[1]);
         assert_ne!(*a[0], *ring.derived_keys("b")[0]);
         let older = KeyRing::from_keys([(1, [1; 32])], 1).expect("valid");
-        assert_eq!(*older.derived_keys("a")[0], *a[1], "version 1 derives alike in both rings");
+        assert_eq!(
+            *older.derived_keys("a")[0],
+            *a[1],
+            "version 1 derives alike in both rings"
+        );
         assert_ne!(*a[0], [2; 32], "not the master key itself");
     }
 

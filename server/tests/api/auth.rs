@@ -71,7 +71,11 @@ async fn a_taken_email_is_never_409_and_bad_passwords_are_422() {
             &json!({"email": "A@example.com", "password": "not the password"}),
         )
         .await;
-    assert_eq!(dup.status(), 401, "a wrong password for a taken email: the sign-in answer");
+    assert_eq!(
+        dup.status(),
+        401,
+        "a wrong password for a taken email: the sign-in answer"
+    );
     for pw in ["short", &"x".repeat(129)] {
         let res = app
             .post(

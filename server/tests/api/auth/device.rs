@@ -3,8 +3,7 @@
 use serde_json::json;
 
 use super::support::{
-    bare_at, browser_at, lock_account, set_cookie, set_cookie_line, sign_up_on,
-    spawn_behind_proxy,
+    bare_at, browser_at, lock_account, set_cookie, set_cookie_line, sign_up_on, spawn_behind_proxy,
 };
 use crate::helpers::{spawn_app_with, PASSWORD};
 
@@ -77,7 +76,12 @@ async fn a_forged_or_another_users_device_cookie_gives_no_bypass() {
     let tampered_mac = format!("{name_and_uid}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     let parts: Vec<&str> = genuine.split('.').collect();
     let other_nonce = format!("{}.{}.{}.{}", parts[0], parts[1], "bm9ub25jZQ", parts[3]);
-    for forged in [others.as_str(), &tampered_mac, &other_nonce, "studio_device=junk"] {
+    for forged in [
+        others.as_str(),
+        &tampered_mac,
+        &other_nonce,
+        "studio_device=junk",
+    ] {
         assert_eq!(
             sign_in_status(&app, &bare, Some(forged)).await,
             429,
@@ -111,5 +115,8 @@ async fn the_device_cookie_is_http_only_lax_and_lasts_about_half_a_year() {
         )
         .await;
     let line = set_cookie_line(&res, "__Host-device").expect("a host-only device cookie");
-    assert!(line.contains("Secure") && !line.contains("Domain"), "{line}");
+    assert!(
+        line.contains("Secure") && !line.contains("Domain"),
+        "{line}"
+    );
 }

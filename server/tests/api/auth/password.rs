@@ -47,8 +47,16 @@ async fn a_locked_account_refuses_a_password_change_from_a_browser_it_does_not_k
             .json(&change(PASSWORD, "a brand new password"));
         async move { req.send().await.unwrap().status().as_u16() }
     };
-    assert_eq!(attempt(sid.clone()).await, 429, "the sign-in bucket is shared");
-    assert_eq!(attempt(format!("{sid}; {device}")).await, 204, "a known browser");
+    assert_eq!(
+        attempt(sid.clone()).await,
+        429,
+        "the sign-in bucket is shared"
+    );
+    assert_eq!(
+        attempt(format!("{sid}; {device}")).await,
+        204,
+        "a known browser"
+    );
 }
 
 #[tokio::test]
@@ -74,7 +82,9 @@ async fn a_password_change_gives_this_browser_a_new_session_id_and_keeps_it_sign
     let new = session_cookie(&res).expect("a new session cookie");
     assert_ne!(new, old);
     let status = |cookie: String| {
-        let req = bare.get(app.url("/api/auth/session")).header("cookie", cookie);
+        let req = bare
+            .get(app.url("/api/auth/session"))
+            .header("cookie", cookie);
         async move { req.send().await.unwrap().status().as_u16() }
     };
     assert_eq!(status(old).await, 401, "the old id is dead");
@@ -101,13 +111,23 @@ async fn sign_ins_racing_a_password_change_with_the_old_password_do_not_outlive_
         let changing = app.post(&app.client, "/api/auth/password", &body);
         let (statuses, changed) = tokio::join!(join_all(sign_ins), changing);
         assert_eq!(changed.status(), 204, "round {round}");
-        assert!(statuses.iter().all(|s| *s == 200 || *s == 401), "{statuses:?}");
+        assert!(
+            statuses.iter().all(|s| *s == 200 || *s == 401),
+            "{statuses:?}"
+        );
         for (b, signed_in) in browsers.iter().zip(&statuses) {
             let now = app.get(b, "/api/auth/session").await.status();
-            assert_eq!(now, 401, "round {round}: a sign-in answered {signed_in} outlived the change");
+            assert_eq!(
+                now, 401,
+                "round {round}: a sign-in answered {signed_in} outlived the change"
+            );
         }
         let me = app.get(&app.client, "/api/auth/session").await;
-        assert_eq!(me.status(), 200, "the browser that changed it stays signed in");
+        assert_eq!(
+            me.status(),
+            200,
+            "the browser that changed it stays signed in"
+        );
         current = next;
         // A fresh minute, so the failures of one round never meet the address limit.
         app.clock.advance(chrono::Duration::seconds(61));

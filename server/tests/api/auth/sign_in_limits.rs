@@ -70,8 +70,14 @@ async fn from_many_addresses_at_most_a_hundred_guesses_an_hour_reach_the_passwor
         elapsed += i64::from(wait);
         round += 1;
     }
-    assert!(checked <= 100, "{checked} guesses reached the password check in an hour");
-    assert!(checked >= 20, "the attacker was let through now and then: {checked}");
+    assert!(
+        checked <= 100,
+        "{checked} guesses reached the password check in an hour"
+    );
+    assert!(
+        checked >= 20,
+        "the attacker was let through now and then: {checked}"
+    );
 }
 
 #[tokio::test]
@@ -120,4 +126,38 @@ async fn successful_sign_ins_hand_their_address_slot_back() {
         )
         .await;
     assert_eq!(wrong.status(), 401, "fifteen successes used up no slot");
+}
+
+#[tokio::test]
+async fn throttle_rows_an_hour_idle_are_pruned_and_recent_ones_kept() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    use server::auth::Clock as _;
+    use server::entities::login_throttle;
+    let app = spawn_app().await;
+    sign_in_burst(
+        &app,
+        3,
+        |_| "127.0.0.1".into(),
+        |i| format!("old{i}@example.com"),
+        "a wrong guess",
+    )
+    .await;
+    app.clock.advance(Duration::minutes(61));
+    sign_in_burst(
+        &app,
+        1,
+        |_| "127.0.0.1".into(),
+        |_| "recent@example.com".into(),
+        "a wrong guess",
+    )
+    .await;
+    let rows = || login_throttle::Entity::find().count(&app.db);
+    assert_eq!(rows().await.unwrap(), 4);
+    let pruned = server::auth::throttle::prune(&app.db, app.clock.unix())
+        .await
+        .unwrap();
+    assert_eq!(pruned, 3);
+    let left = login_throttle::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].account, "acct:recent@example.com");
 }

@@ -80,7 +80,10 @@ async fn signing_up_with_a_taken_email_and_a_wrong_password_gets_the_sign_in_401
         .await
         .unwrap()
         .expect("the account's bucket");
-    assert_eq!(row.failures, 2, "the sign-up's guess counted like a sign-in");
+    assert_eq!(
+        row.failures, 2,
+        "the sign-up's guess counted like a sign-in"
+    );
     // And a burst of them is held by the sign-in limits.
     let requests = (0..30).map(|i| {
         let (c, url) = (client(), app.url("/api/auth/signup"));

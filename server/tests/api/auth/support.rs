@@ -61,7 +61,10 @@ pub fn answer(res: &reqwest::Response) -> (u16, Option<u32>) {
         .get("retry-after")
         .map(|v| v.to_str().unwrap().parse().unwrap());
     let status = res.status().as_u16();
-    assert!(status != 429 || retry.is_some(), "a 429 without Retry-After");
+    assert!(
+        status != 429 || retry.is_some(),
+        "a 429 without Retry-After"
+    );
     (status, retry)
 }
 
@@ -123,7 +126,8 @@ pub async fn lock_account(app: &TestApp, email: &str, min_lock: u32) -> usize {
         if lock >= min_lock {
             return wrong;
         }
-        app.clock.advance(chrono::Duration::seconds(i64::from(lock.max(1))));
+        app.clock
+            .advance(chrono::Duration::seconds(i64::from(lock.max(1))));
     }
     panic!("the account never locked for {min_lock} s");
 }
