@@ -49,6 +49,14 @@ pub fn key_hash(id: &Id) -> String {
     hex::encode(Sha256::digest(id.to_string().as_bytes()))
 }
 
+/// The auth stamp a stored session's data (JSON) records, if any.
+pub fn recorded_stamp(data: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()?
+        .get(keys::AUTH_STAMP)?
+        .as_i64()
+}
+
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }

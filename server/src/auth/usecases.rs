@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tower_cookies::Cookies;
 use tower_sessions::Session;
 
@@ -12,7 +12,7 @@ use app::wire::{SessionInfo, UserDto};
 use app::AppError;
 
 use crate::auth::ids::looks_like_id;
-use crate::auth::store::key_hash;
+use crate::auth::store::{key_hash, recorded_stamp};
 use crate::auth::AuthUser;
 use crate::entities::{session as session_row, user};
 use crate::state::AppState;
@@ -84,6 +84,13 @@ pub async fn list_sessions(
     auth: &AuthUser,
 ) -> Result<Vec<SessionInfo>, AppError> {
     let current = auth.session.id().map(|id| key_hash(&id));
+    let stamp = user::Entity::find_by_id(auth.user_id.clone())
+        .select_only()
+        .column(user::Column::AuthStamp)
+        .into_tuple::<i64>()
+        .one(&state.db)
+        .await
+        .map_err(db_failed)?;
     let rows = session_row::Entity::find()
         .filter(session_row::Column::UserId.eq(auth.user_id.as_str()))
         .filter(session_row::Column::ExpiresAt.gt(state.clock.unix()))
@@ -93,6 +100,9 @@ pub async fn list_sessions(
         .map_err(db_failed)?;
     Ok(rows
         .into_iter()
+        // A session signed in before the password changed is refused when it next comes back;
+        // until then it is not shown either.
+        .filter(|r| stamp.is_some() && recorded_stamp(&r.data) == stamp)
         .map(|r| SessionInfo {
             current: current.as_deref() == Some(r.key_hash.as_str()),
             id: r.id,

@@ -128,6 +128,8 @@ async fn sign_ins_racing_a_password_change_with_the_old_password_do_not_outlive_
             200,
             "the browser that changed it stays signed in"
         );
+        let list = app.get_json(&app.client, "/api/auth/sessions").await;
+        assert_eq!(list["sessions"].as_array().unwrap().len(), 1, "{list}");
         current = next;
         // A fresh minute, so the failures of one round never meet the address limit.
         app.clock.advance(chrono::Duration::seconds(61));
