@@ -16,6 +16,11 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[cfg(feature = "ssr")]
 use crate::ports::run;
 
+/// The `Clear-Site-Data` value every sign-out answers with (the REST route and the server
+/// function alike): the browser drops this origin's cookies and stored data, such as the
+/// assistant's saved draft.
+pub const CLEAR_SITE_DATA: &str = "\"cookies\", \"storage\"";
+
 /// The signed-in user, or `None`.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserDto>, AppError> {
@@ -51,11 +56,17 @@ pub async fn sign_up(
     Ok(user)
 }
 
-/// Signs out, then goes home.
+/// Signs out, then goes to sign-in. Like `POST /api/auth/signout` it sends `Clear-Site-Data`.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let (backend, req) = crate::ports::backend()?;
     run(backend.sign_out(&req)).await?;
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static(CLEAR_SITE_DATA),
+        );
+    }
     leptos_axum::redirect("/signin");
     Ok(())
 }
@@ -110,6 +121,13 @@ impl AuthActions {
             },
             |_| current_user(),
         );
+        // Signing out forgets what this browser kept for the user. `Clear-Site-Data` does the same
+        // where the browser honours it (secure contexts only), so the draft is also removed here.
+        Effect::new(move |_| {
+            if sign_out.input().get().is_some() || sign_out.version().get() > 0 {
+                crate::components::ai_assistant::forget_draft();
+            }
+        });
         let actions = Self {
             sign_in,
             sign_up,

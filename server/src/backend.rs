@@ -10,9 +10,11 @@ use app::wire::{
 use app::AppError;
 use http::request::Parts;
 use secrecy::{ExposeSecret, SecretString};
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 use crate::ai::usecases::{self as ai, AiReply};
+use crate::auth::usecases::Browser;
 use crate::auth::{extract, session, usecases};
 use crate::routes::health;
 use crate::state::AppState;
@@ -39,6 +41,14 @@ fn session_of(req: &Parts) -> Result<Session, AppError> {
     })
 }
 
+/// The request's cookie jar, which the session layer put in its extensions.
+fn cookies_of(req: &Parts) -> Result<Cookies, AppError> {
+    req.extensions.get::<Cookies>().cloned().ok_or_else(|| {
+        tracing::error!("the cookie layer is missing");
+        AppError::internal()
+    })
+}
+
 #[async_trait::async_trait]
 impl Backend for StudioBackend {
     async fn server_status(&self) -> Result<ServerStatus, AppError> {
@@ -54,15 +64,13 @@ impl Backend for StudioBackend {
     ) -> Result<UserDto, AppError> {
         let meta = request_meta(&self.state, &req.extensions, &req.headers);
         let password = SecretString::from(password.0);
-        usecases::sign_up(
-            &self.state,
-            &session_of(req)?,
-            &meta,
-            &email,
-            password,
-            name,
-        )
-        .await
+        let (session, cookies) = (session_of(req)?, cookies_of(req)?);
+        let browser = Browser {
+            session: &session,
+            cookies: &cookies,
+            meta: &meta,
+        };
+        usecases::sign_up(&self.state, &browser, &email, password, name).await
     }
 
     async fn sign_in(
@@ -73,7 +81,13 @@ impl Backend for StudioBackend {
     ) -> Result<UserDto, AppError> {
         let meta = request_meta(&self.state, &req.extensions, &req.headers);
         let password = SecretString::from(password.0);
-        usecases::sign_in(&self.state, &session_of(req)?, &meta, &email, password).await
+        let (session, cookies) = (session_of(req)?, cookies_of(req)?);
+        let browser = Browser {
+            session: &session,
+            cookies: &cookies,
+            meta: &meta,
+        };
+        usecases::sign_in(&self.state, &browser, &email, password).await
     }
 
     async fn sign_out(&self, req: &Parts) -> Result<(), AppError> {

@@ -23,7 +23,6 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::ai::AiServices;
 use crate::auth::session::SessionPolicy;
 use crate::auth::store::SeaOrmStore;
-use crate::auth::throttle::IpThrottle;
 use crate::auth::{Clock, PasswordHasher, SystemClock};
 use crate::backend::StudioBackend;
 use crate::config::Config;
@@ -88,7 +87,6 @@ impl Application {
                 absolute_secs: config.session_absolute_secs,
             },
             hasher: PasswordHasher::new(cores),
-            ip_throttle: Arc::new(IpThrottle::default()),
             limits: Arc::new(Limits::new(&config.limits)),
             ring,
             openrouter,
@@ -228,6 +226,13 @@ fn spawn_session_sweeper(store: SeaOrmStore) {
                 Ok(n) if n > 0 => tracing::info!(sessions.deleted = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+            match crate::auth::throttle::prune(store.db(), store.now()).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(buckets.deleted = n, "idle sign-in throttle rows removed")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove idle sign-in throttle rows"),
             }
         }
     });

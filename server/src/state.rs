@@ -8,7 +8,6 @@ use sea_orm::DatabaseConnection;
 
 use crate::ai::AiServices;
 use crate::auth::session::SessionPolicy;
-use crate::auth::throttle::IpThrottle;
 use crate::auth::{Clock, PasswordHasher};
 use crate::config::Config;
 use crate::openrouter::OpenRouterClient;
@@ -30,8 +29,6 @@ pub struct AppState {
     pub session_policy: SessionPolicy,
     /// Argon2id with bounded concurrency.
     pub hasher: PasswordHasher,
-    /// Failed sign-ins per client IP.
-    pub ip_throttle: Arc<IpThrottle>,
     /// The per-process limits on costly actions (sign-up, key saves, workspaces...).
     pub limits: Arc<Limits>,
     /// The master-key ring.

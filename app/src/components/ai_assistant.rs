@@ -180,6 +180,15 @@ pub fn describe(e: crate::wire::ApiError) -> String {
     }
 }
 
+/// Removes the assistant's saved draft from this browser (at sign-out: the next person to sign
+/// in here must not find it).
+pub fn forget_draft() {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = storage() {
+        let _ = s.remove_item(DRAFT_KEY);
+    }
+}
+
 #[cfg(feature = "hydrate")]
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())

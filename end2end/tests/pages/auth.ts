@@ -37,3 +37,12 @@ export function uniqueEmail(prefix: string): string {
 export async function waitForHydration(page: Page) {
   await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
 }
+
+/** The top bar's account corner. */
+export class UserMenu {
+  constructor(readonly page: Page) {}
+
+  async signOut() {
+    await this.page.getByRole("button", { name: "Sign out", exact: true }).click();
+  }
+}

@@ -20,6 +20,9 @@ pub mod keys {
     pub const USER_AGENT: &str = "ua";
     /// The client IP at sign-in.
     pub const IP: &str = "ip";
+    /// The user's auth stamp at sign-in, read with the password hash that was checked; the
+    /// store refuses the session once the user's stamp has moved on (a password change).
+    pub const AUTH_STAMP: &str = "auth_stamp";
 }
 
 /// Session lifetimes.
@@ -45,11 +48,20 @@ pub(crate) fn store_failed(e: impl std::fmt::Display) -> AppError {
     AppError::unavailable()
 }
 
-/// Starts a signed-in session for `user_id` under a new session id (the old id, if any, stops
+/// Who signed in: the user and the auth stamp read with the password hash that was checked.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn<'a> {
+    /// The user's id.
+    pub user_id: &'a str,
+    /// The user's auth stamp when their password was read.
+    pub auth_stamp: i64,
+}
+
+/// Starts a signed-in session for `who` under a new session id (the old id, if any, stops
 /// working: no fixation).
 pub async fn begin(
     session: &Session,
-    user_id: &str,
+    who: SignedIn<'_>,
     now: i64,
     user_agent: Option<&str>,
     ip: IpAddr,
@@ -57,7 +69,11 @@ pub async fn begin(
     session.cycle_id().await.map_err(store_failed)?;
     session.clear().await;
     session
-        .insert(keys::USER_ID, user_id)
+        .insert(keys::USER_ID, who.user_id)
+        .await
+        .map_err(store_failed)?;
+    session
+        .insert(keys::AUTH_STAMP, who.auth_stamp)
         .await
         .map_err(store_failed)?;
     session
@@ -74,6 +90,16 @@ pub async fn begin(
         .await
         .map_err(store_failed)?;
     Ok(())
+}
+
+/// Gives the session a new id and the user's new auth stamp (after a password change, so this
+/// session outlives the change while every other one signed in before it ends).
+pub async fn renew(session: &Session, auth_stamp: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(store_failed)?;
+    session
+        .insert(keys::AUTH_STAMP, auth_stamp)
+        .await
+        .map_err(store_failed)
 }
 
 /// Ends the session: the server-side row is deleted and the cookie cleared.

@@ -5,12 +5,18 @@
 //! database does not hand out live sessions. A save never recreates a row that is gone: a session
 //! revoked (sign-out elsewhere, password change) while one of its requests was in flight stays
 //! revoked.
+//!
+//! Loading a session reads its user's auth stamp in the same query (a join on the primary key):
+//! a session whose recorded stamp is not the user's current one was signed in with a password
+//! that has since changed, and is deleted and treated as absent. Every way a session is
+//! authenticated (REST extractor, server functions, the page guard) loads it through here.
 
 use std::sync::Arc;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType,
+    QueryFilter, QuerySelect, RelationTrait as _,
 };
 use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
@@ -19,7 +25,7 @@ use tower_sessions::session_store::{self, SessionStore};
 use crate::auth::clock::Clock;
 use crate::auth::ids::new_id;
 use crate::auth::session::keys;
-use crate::entities::session;
+use crate::entities::{session, user};
 
 /// How stale a session's last write may grow before a request with unchanged data writes it again.
 const TOUCH_EVERY_SECS: i64 = 60;
@@ -41,6 +47,14 @@ impl std::fmt::Debug for SeaOrmStore {
 /// The stored form of a session id.
 pub fn key_hash(id: &Id) -> String {
     hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+/// The auth stamp a stored session's data (JSON) records, if any.
+pub fn recorded_stamp(data: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()?
+        .get(keys::AUTH_STAMP)?
+        .as_i64()
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
@@ -70,6 +84,16 @@ impl SeaOrmStore {
             clock,
             idle_secs,
         }
+    }
+
+    /// The database it stores in.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Now, by its clock (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.clock.unix()
     }
 
     fn expires_at(&self) -> i64 {
@@ -141,16 +165,32 @@ impl SessionStore for SeaOrmStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row = session::Entity::find()
+        let row: Option<(String, i64, i64)> = session::Entity::find()
+            .select_only()
+            .column(session::Column::Data)
+            .column(session::Column::ExpiresAt)
+            .column(user::Column::AuthStamp)
+            .join(JoinType::InnerJoin, session::Relation::User.def())
             .filter(session::Column::KeyHash.eq(key_hash(id)))
             .filter(session::Column::ExpiresAt.gt(self.clock.unix()))
+            .into_tuple()
             .one(&self.db)
             .await
             .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let data = serde_json::from_str(&row.data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
+        let Some((data, expires_at, current_stamp)) = row else {
+            return Ok(None);
+        };
+        let data: std::collections::HashMap<String, serde_json::Value> =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let stamp = data
+            .get(keys::AUTH_STAMP)
+            .and_then(serde_json::Value::as_i64);
+        if stamp != Some(current_stamp) {
+            tracing::info!("session refused: signed in before the password changed");
+            self.delete(id).await?;
+            return Ok(None);
+        }
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {
             id: *id,

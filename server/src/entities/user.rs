@@ -13,6 +13,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// An Argon2id PHC string; never leaves the server.
     pub password_hash: String,
+    /// Bumped on every password change; a session signed in under an older stamp is refused.
+    pub auth_stamp: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

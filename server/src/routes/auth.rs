@@ -7,11 +7,12 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use secrecy::SecretString;
 use serde::Deserialize;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 use app::wire::{SessionList, UserEnvelope};
 
-use crate::auth::usecases::{self, RequestMeta};
+use crate::auth::usecases::{self, Browser, RequestMeta};
 use crate::auth::{session, AuthUser};
 use crate::error::HttpError;
 use crate::state::AppState;
@@ -52,28 +53,32 @@ struct PasswordBody {
 async fn sign_up(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     meta: RequestMeta,
     ApiJson(body): ApiJson<SignUpBody>,
 ) -> Result<Response, HttpError> {
-    let user = usecases::sign_up(
-        &state,
-        &session,
-        &meta,
-        &body.email,
-        body.password,
-        body.name,
-    )
-    .await?;
+    let browser = Browser {
+        session: &session,
+        cookies: &cookies,
+        meta: &meta,
+    };
+    let user = usecases::sign_up(&state, &browser, &body.email, body.password, body.name).await?;
     Ok((StatusCode::CREATED, Json(UserEnvelope { user })).into_response())
 }
 
 async fn sign_in(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     meta: RequestMeta,
     ApiJson(body): ApiJson<SignInBody>,
 ) -> Result<Json<UserEnvelope>, HttpError> {
-    let user = usecases::sign_in(&state, &session, &meta, &body.email, body.password).await?;
+    let browser = Browser {
+        session: &session,
+        cookies: &cookies,
+        meta: &meta,
+    };
+    let user = usecases::sign_in(&state, &browser, &body.email, body.password).await?;
     Ok(Json(UserEnvelope { user }))
 }
 
@@ -81,7 +86,7 @@ async fn sign_out(session: Session) -> Result<Response, HttpError> {
     session::end(&session).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [("clear-site-data", "\"cookies\", \"storage\"")],
+        [("clear-site-data", app::auth::CLEAR_SITE_DATA)],
     )
         .into_response())
 }
@@ -116,8 +121,22 @@ async fn end_session(
 async fn change_password(
     State(state): State<AppState>,
     auth: AuthUser,
+    cookies: Cookies,
+    meta: RequestMeta,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> Result<StatusCode, HttpError> {
-    usecases::change_password(&state, &auth, body.current_password, body.new_password).await?;
+    let browser = Browser {
+        session: &auth.session,
+        cookies: &cookies,
+        meta: &meta,
+    };
+    usecases::change_password(
+        &state,
+        &auth,
+        &browser,
+        body.current_password,
+        body.new_password,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -144,6 +144,31 @@ impl KeyRing {
             .all(|(kid, key)| newer.get(*kid).is_some_and(|k| k == &**key))
     }
 
+    /// A 32-byte key for `purpose` from each version's master key (HMAC-SHA256 keyed by the
+    /// master key over the purpose label), the primary's first. The master keys themselves never
+    /// leave the ring, and every instance sharing the ring derives the same keys. Signers use the
+    /// first; verifiers accept any, so a rotation does not void what older versions signed.
+    pub fn derived_keys(&self, purpose: &str) -> Vec<Zeroizing<[u8; 32]>> {
+        use hmac::{Hmac, Mac as _};
+        let derive = |master: &[u8; 32]| {
+            let mut out = Zeroizing::new([0u8; 32]);
+            if let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(master) {
+                mac.update(purpose.as_bytes());
+                out.copy_from_slice(&mac.finalize().into_bytes());
+            }
+            out
+        };
+        let (_, primary) = self.primary();
+        std::iter::once(derive(primary))
+            .chain(
+                self.keys
+                    .iter()
+                    .filter(|(kid, _)| **kid != self.primary)
+                    .map(|(_, key)| derive(key)),
+            )
+            .collect()
+    }
+
     /// Whether the ring has version `kid`.
     pub fn contains(&self, kid: u32) -> bool {
         self.keys.contains_key(&kid)
@@ -247,6 +272,22 @@ mod tests {
             KeyRing::parse(&format!("1:{k}"), Some(2)).is_err(),
             "primary must exist"
         );
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose_and_version_and_put_the_primary_first() {
+        let ring = KeyRing::from_keys([(1, [1; 32]), (2, [2; 32])], 2).expect("valid");
+        let a = ring.derived_keys("a");
+        assert_eq!(a.len(), 2);
+        assert_ne!(*a[0], *a[1]);
+        assert_ne!(*a[0], *ring.derived_keys("b")[0]);
+        let older = KeyRing::from_keys([(1, [1; 32])], 1).expect("valid");
+        assert_eq!(
+            *older.derived_keys("a")[0],
+            *a[1],
+            "version 1 derives alike in both rings"
+        );
+        assert_ne!(*a[0], [2; 32], "not the master key itself");
     }
 
     #[test]

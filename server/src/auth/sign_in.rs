@@ -1,0 +1,187 @@
+//! Signing in and signing up, both throttled before any Argon2 run.
+//!
+//! Sign-in takes a slot of the per-address limit first thing (refunded on success), then counts
+//! the attempt in the account's database bucket (or the browser's own bucket, with a valid
+//! known-device cookie), and only then checks the password. Sign-up takes a slot of its own
+//! per-address limit before it hashes; for an email that already has an account it runs the same
+//! throttled sign-in, so it answers as a new sign-up would (201 and the user) to the right
+//! password and with the sign-in's 401 to a wrong one, never "email taken". Either way a request
+//! costs one Argon2 run.
+
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, SqlErr};
+use secrecy::SecretString;
+
+use app::wire::UserDto;
+use app::AppError;
+
+use crate::auth::ids::new_id;
+use crate::auth::session::{self, SignedIn};
+use crate::auth::usecases::{db_failed, parse_name, to_dto, Browser};
+use crate::auth::{device, throttle, Email, Password};
+use crate::entities::user;
+use crate::rate_limit::{ip_key, Slot};
+use crate::state::AppState;
+
+fn rejected() -> AppError {
+    AppError::new(
+        401,
+        "Invalid credentials",
+        "The email or password is incorrect.",
+    )
+}
+
+/// The account with `email`, read with its password hash and auth stamp in one query.
+async fn find_by_email(state: &AppState, email: &Email) -> Result<Option<user::Model>, AppError> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.db)
+        .await
+        .map_err(db_failed)
+}
+
+/// Signs in with email and password. Unknown email and wrong password give the same answer, and
+/// both run a full Argon2 verify.
+pub async fn sign_in(
+    state: &AppState,
+    browser: &Browser<'_>,
+    email: &str,
+    password: SecretString,
+) -> Result<UserDto, AppError> {
+    let now = state.clock.unix();
+    let slot = state
+        .limits
+        .sign_in_ip
+        .try_acquire(&ip_key(browser.meta.ip), now)?;
+    let password = Password::for_sign_in(password)?;
+    let Ok(email) = Email::parse(email) else {
+        return Err(rejected());
+    };
+    let found = find_by_email(state, &email).await?;
+    check_and_begin(state, browser, &email, &password, found, slot).await
+}
+
+/// Counts the attempt in its bucket, checks the password, and on success starts the session,
+/// refunds `slot` and marks the browser as a known device.
+async fn check_and_begin(
+    state: &AppState,
+    browser: &Browser<'_>,
+    email: &Email,
+    password: &Password,
+    found: Option<user::Model>,
+    slot: Slot,
+) -> Result<UserDto, AppError> {
+    let now = state.clock.unix();
+    let known = found
+        .as_ref()
+        .and_then(|u| device::recognise(state, browser.cookies, &u.id));
+    let bucket = known
+        .as_ref()
+        .map_or_else(|| throttle::account(email.as_str()), throttle::device);
+    throttle::take_attempt(&state.db, &bucket, now).await?;
+    let ok = state
+        .hasher
+        .verify(password, found.as_ref().map(|u| u.password_hash.as_str()))
+        .await?;
+    match found {
+        Some(u) if ok => {
+            throttle::clear(&state.db, &bucket).await?;
+            state.limits.sign_in_ip.refund(slot);
+            let who = SignedIn {
+                user_id: &u.id,
+                auth_stamp: u.auth_stamp,
+            };
+            let meta = browser.meta;
+            session::begin(
+                browser.session,
+                who,
+                now,
+                meta.user_agent.as_deref(),
+                meta.ip,
+            )
+            .await?;
+            device::remember(state, browser.cookies, &u.id, known.as_ref());
+            tracing::info!(user.id = %u.id, known_device = known.is_some(), "signed in");
+            Ok(to_dto(u))
+        }
+        _ => {
+            tracing::info!(client.ip = %browser.meta.ip, "sign-in failed");
+            Err(rejected())
+        }
+    }
+}
+
+/// Sign-up for an email that has an account: the throttled sign-in, counted like one.
+async fn sign_in_existing(
+    state: &AppState,
+    browser: &Browser<'_>,
+    email: &Email,
+    password: &Password,
+    found: Option<user::Model>,
+) -> Result<UserDto, AppError> {
+    let slot = state
+        .limits
+        .sign_in_ip
+        .try_acquire(&ip_key(browser.meta.ip), state.clock.unix())?;
+    check_and_begin(state, browser, email, password, found, slot).await
+}
+
+/// Creates an account and signs it in; for an email that has one, signs in to it instead.
+pub async fn sign_up(
+    state: &AppState,
+    browser: &Browser<'_>,
+    email: &str,
+    password: SecretString,
+    name: Option<String>,
+) -> Result<UserDto, AppError> {
+    let email = Email::parse(email)?;
+    let password = Password::parse(password)?;
+    let name = parse_name(name)?;
+    // Kept whatever happens next: every sign-up request counts, existing email or not, so the
+    // limit itself does not tell which emails have accounts.
+    let _counted = state
+        .limits
+        .sign_up_ip
+        .try_acquire(&ip_key(browser.meta.ip), state.clock.unix())?;
+    if let Some(existing) = find_by_email(state, &email).await? {
+        return sign_in_existing(state, browser, &email, &password, Some(existing)).await;
+    }
+    let hash = state.hasher.hash(&password).await?;
+    let now = state.clock.now();
+    let model = user::ActiveModel {
+        id: Set(new_id()),
+        email: Set(email.as_str().to_owned()),
+        name: Set(name),
+        created_at: Set(now),
+        updated_at: Set(now),
+        password_hash: Set(hash),
+        auth_stamp: Set(0),
+    };
+    let created = match user::Entity::insert(model)
+        .exec_with_returning(&state.db)
+        .await
+    {
+        Ok(created) => created,
+        // Another sign-up for the same email won the race: this one becomes a sign-in to it.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            let found = find_by_email(state, &email).await?;
+            return sign_in_existing(state, browser, &email, &password, found).await;
+        }
+        Err(e) => return Err(db_failed(e)),
+    };
+    let who = SignedIn {
+        user_id: &created.id,
+        auth_stamp: created.auth_stamp,
+    };
+    let meta = browser.meta;
+    session::begin(
+        browser.session,
+        who,
+        state.clock.unix(),
+        meta.user_agent.as_deref(),
+        meta.ip,
+    )
+    .await?;
+    device::remember(state, browser.cookies, &created.id, None);
+    tracing::info!(user.id = %created.id, "account created");
+    Ok(to_dto(created))
+}
