@@ -22,9 +22,9 @@ use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use app::wire::{AiUsage, StreamDelta, StreamDone};
 use app::AppError;
 
+use crate::ai::clean;
 use crate::ai::ledger::CallRecord;
 use crate::ai::limits::InFlightGuard;
-use crate::ai::prompts;
 use crate::ai::sse::{SseItem, SseParser};
 use crate::ai::upstream_errors;
 use crate::openrouter::types::{ChatCompletion, Usage};
@@ -198,7 +198,7 @@ impl Relay {
             usage: wire_usage(self.usage),
             generation_id: self.generation_id.clone(),
             finish_reason: self.finish_reason.clone(),
-            code: (self.finish == Finish::Code).then(|| prompts::clean_code(&self.collected)),
+            code: (self.finish == Finish::Code).then(|| clean::clean_code(&self.collected)),
         };
         event(out, "done", &done);
         self.end("ok", self.usage);
