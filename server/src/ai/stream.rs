@@ -25,7 +25,7 @@ use app::AppError;
 use crate::ai::clean;
 use crate::ai::ledger::CallRecord;
 use crate::ai::limits::InFlightGuard;
-use crate::ai::sse::{SseItem, SseParser};
+use crate::ai::sse::{SseError, SseItem, SseParser};
 use crate::ai::upstream_errors;
 use crate::openrouter::types::{ChatCompletion, Usage};
 
@@ -115,14 +115,13 @@ impl Relay {
                 }
                 Ok(Some(Ok(bytes))) => match self.parser.push(&bytes) {
                     Ok(items) => self.handle(items, &mut out),
-                    Err(e) => {
-                        tracing::warn!(ai.model = %self.model, error = %e, "unreadable upstream stream");
-                        self.fail(&mut out, interrupted(), "invalid_answer");
-                    }
+                    Err(e) => self.refuse(&mut out, e),
                 },
                 Ok(None) => {
-                    let items = self.parser.finish();
-                    self.handle(items, &mut out);
+                    match self.parser.finish() {
+                        Ok(items) => self.handle(items, &mut out),
+                        Err(e) => self.refuse(&mut out, e),
+                    }
                     if !self.done {
                         if self.finish_reason.is_some() {
                             // Some providers end without `[DONE]`; a finish reason is enough.
@@ -137,6 +136,13 @@ impl Relay {
                 return Some(Bytes::from(out));
             }
         }
+    }
+
+    /// Ends the stream on an upstream line or event past its cap (logged once, here); the rest
+    /// of the upstream body is not read.
+    fn refuse(&mut self, out: &mut Vec<u8>, e: SseError) {
+        tracing::warn!(ai.model = %self.model, error = %e, "refused an upstream stream past its caps");
+        self.fail(out, interrupted(), "oversized_answer");
     }
 
     fn handle(&mut self, items: Vec<SseItem>, out: &mut Vec<u8>) {
