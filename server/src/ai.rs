@@ -12,6 +12,7 @@
 //!   keys or `Authorization` values.
 
 mod call;
+pub mod clean;
 pub mod ledger;
 pub mod limits;
 pub mod models;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod openrouter;
 pub mod rate_limit;
 pub mod routes;
+pub mod serve;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

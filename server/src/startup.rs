@@ -32,6 +32,7 @@ use crate::openrouter::client::Timeouts;
 use crate::openrouter::OpenRouterClient;
 use crate::rate_limit::Limits;
 use crate::routes;
+use crate::serve::{self, ServeLimits};
 use crate::state::AppState;
 use crate::vault::open::open_ring;
 use crate::web::csrf;
@@ -126,7 +127,8 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `signal` completes.
+    /// Serves until `signal` completes, under the connection limits of `config.limits`
+    /// ([`crate::serve`]), then finishes the requests in progress.
     pub async fn run_until(
         self,
         signal: impl std::future::Future<Output = ()> + Send + 'static,
@@ -136,14 +138,14 @@ impl Application {
             "listening on http://{addr} with database {}",
             self.state.config.database.redacted()
         );
-        axum::serve(
+        serve::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            ServeLimits::from(&self.state.config.limits),
+            signal,
         )
-        .with_graceful_shutdown(signal)
-        .await
-        .map_err(|e| StartupError::Other(format!("the server stopped: {e}")))
+        .await;
+        Ok(())
     }
 }
 

@@ -97,6 +97,10 @@ pub(crate) struct Markers {
     pub(crate) midstream_fail: bool,
     /// `SLOW`: the answer is held for the configured slow delay.
     pub(crate) slow: bool,
+    /// `OVERSIZED_BODY`: a completion of 64 MiB, or when streaming a data line of 64 MiB.
+    pub(crate) oversized_body: bool,
+    /// `OVERSIZED_ERROR`: a 500 whose error body is 64 MiB.
+    pub(crate) oversized_error: bool,
 }
 
 impl Markers {
@@ -105,6 +109,8 @@ impl Markers {
         Self {
             midstream_fail: prompt.contains("MIDSTREAM_FAIL"),
             slow: prompt.contains("SLOW"),
+            oversized_body: prompt.contains("OVERSIZED_BODY"),
+            oversized_error: prompt.contains("OVERSIZED_ERROR"),
         }
     }
 }

@@ -18,6 +18,7 @@ Keys: `Authorization: Bearer sk-or-v1-<64 lowercase hex>`; the hex prefix picks 
   hex begins `0429`             429 on completions, with Retry-After and X-RateLimit-* headers
   hex begins `0a11`             management key: /key says is_management_key true;
                                 completions get 403
+  hex begins `b16b`             /key answers with a 64 MiB body (tests of read caps)
   any other well-formed key     live: /key shows limit 10, limit_remaining 9.5
 
 Models (`model` in the chat body; omitted means openai/gpt-4o-mini):
@@ -32,6 +33,8 @@ Prompt markers (in the last user message):
                                 finish_reason \"error\", and no [DONE]; otherwise 502
   SLOW                          held for --slow-delay-ms before answering (other requests
                                 are served meanwhile)
+  OVERSIZED_BODY                a 64 MiB completion; streaming: a 64 MiB data line
+  OVERSIZED_ERROR               500 with a 64 MiB error body
 
 Answers: \"Echo: <last user message>\", about 4 characters per token, cost from the model's
 pricing; `max_tokens` cuts the echo short with finish_reason \"length\". Streams send

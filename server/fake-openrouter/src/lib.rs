@@ -18,6 +18,7 @@ mod errors;
 mod handlers;
 mod inflight;
 mod keys;
+mod oversized;
 mod recording;
 mod server;
 mod streaming;
@@ -25,6 +26,7 @@ mod streaming;
 pub use cli::Cli;
 pub use config::FakeConfig;
 pub use keys::key;
+pub use oversized::OVERSIZED_BYTES;
 pub use recording::RecordedRequest;
 pub use server::FakeOpenRouter;
 

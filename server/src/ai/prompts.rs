@@ -1,15 +1,24 @@
-//! Server-side prompt shaping for code completion and generation, and cleaning of the model's
-//! answer so that the client gets only code: no Markdown fences, no repeat of the code around
-//! the cursor.
+//! Server-side prompt shaping for code completion and generation.
+//!
+//! Cost policy: every pass here is linear in its input, and the code around the cursor is cut
+//! to the windows sent upstream *first* ([`CursorWindow::cut`], which looks at no more than the
+//! windows), so that everything after (the prompt, the cleaning of the answer) is bounded by
+//! what OpenRouter sees, not by what the client sent. Large inputs are shaped on the blocking
+//! pool ([`shape`]) so that they never hold an async worker.
 
+use app::AppError;
+
+use crate::ai::clean;
 use crate::openrouter::types::UpstreamMessage;
 
-/// How much of the code before the cursor is sent (the end of it).
-const PREFIX_WINDOW: usize = 12_000;
-/// How much of the code after the cursor is sent (the start of it).
-const SUFFIX_WINDOW: usize = 4_000;
-/// How much of a workspace's code is sent as context for generation.
-const WORKSPACE_WINDOW: usize = 8_000;
+/// How much of the code before the cursor is sent (the end of it), in characters.
+pub const PREFIX_WINDOW: usize = 12_000;
+/// How much of the code after the cursor is sent (the start of it), in characters.
+pub const SUFFIX_WINDOW: usize = 4_000;
+/// How much of a workspace's code is sent as context for generation, in characters.
+pub const WORKSPACE_WINDOW: usize = 8_000;
+/// Work on more bytes than this runs on the blocking pool rather than on an async worker.
+pub const OFFLOAD_BYTES: usize = 32 * 1024;
 
 /// What a workspace adds to a prompt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +31,23 @@ pub struct WorkspaceContext {
     pub code: String,
 }
 
+/// Runs `work`, which looks at about `bytes` bytes: inline when that is small, else on the
+/// blocking pool, so that one request's large input cannot stall the requests of others.
+pub async fn shape<T, F>(bytes: usize, work: F) -> Result<T, AppError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    if bytes <= OFFLOAD_BYTES {
+        return Ok(work());
+    }
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        // The error's text could quote a panic message; whether it panicked is enough.
+        tracing::error!(panicked = e.is_panic(), "prompt shaping failed");
+        AppError::internal()
+    })
+}
+
 fn message(role: &str, content: String) -> UpstreamMessage {
     UpstreamMessage {
         role: role.to_owned(),
@@ -29,26 +55,72 @@ fn message(role: &str, content: String) -> UpstreamMessage {
     }
 }
 
+/// The last `n` characters of `s`; reads at most `n` characters from the end.
 fn last_chars(s: &str, n: usize) -> &str {
-    match s.char_indices().rev().nth(n.saturating_sub(1)) {
-        Some((at, _)) if n > 0 => &s[at..],
-        _ if n == 0 => "",
-        _ => s,
+    if n == 0 {
+        return "";
     }
-}
-
-fn first_chars(s: &str, n: usize) -> &str {
-    match s.char_indices().nth(n) {
-        Some((at, _)) => &s[..at],
+    match s.char_indices().rev().nth(n - 1) {
+        Some((at, _)) => s.get(at..).unwrap_or(s),
         None => s,
     }
 }
 
-/// The messages asking for the text to insert between `prefix` and `suffix`.
+/// The first `n` characters of `s`; reads at most `n + 1` characters.
+fn first_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((at, _)) => s.get(..at).unwrap_or(s),
+        None => s,
+    }
+}
+
+/// The code around the cursor, cut to the windows sent upstream: the end of the prefix and the
+/// start of the suffix. The model sees only these, so the answer is cleaned against them too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CursorWindow {
+    prefix: String,
+    suffix: String,
+}
+
+impl CursorWindow {
+    /// Cuts `prefix` and `suffix` to [`PREFIX_WINDOW`] and [`SUFFIX_WINDOW`] characters.
+    pub fn cut(prefix: &str, suffix: &str) -> Self {
+        Self {
+            prefix: last_chars(prefix, PREFIX_WINDOW).to_owned(),
+            suffix: first_chars(suffix, SUFFIX_WINDOW).to_owned(),
+        }
+    }
+
+    /// The end of the code before the cursor that is sent.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The start of the code after the cursor that is sent.
+    pub fn suffix(&self) -> &str {
+        &self.suffix
+    }
+
+    /// The bytes both windows hold (what cleaning an answer against them looks at).
+    pub fn len(&self) -> usize {
+        self.prefix.len() + self.suffix.len()
+    }
+
+    /// Whether both windows are empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The model's answer, cleaned against these windows ([`clean::clean_completion`]).
+    pub fn clean(&self, answer: &str) -> String {
+        clean::clean_completion(answer, &self.prefix, &self.suffix)
+    }
+}
+
+/// The messages asking for the text to insert between the window's prefix and suffix.
 pub fn completion_messages(
     language: &str,
-    prefix: &str,
-    suffix: &str,
+    window: &CursorWindow,
     workspace: Option<&WorkspaceContext>,
 ) -> Vec<UpstreamMessage> {
     let system = format!(
@@ -56,14 +128,14 @@ pub fn completion_messages(
          after the cursor. Reply with only the text to insert at the cursor: no explanations, \
          no Markdown fences, and do not repeat code that is already before or after the cursor."
     );
-    let mut user = String::new();
+    let mut user = String::with_capacity(window.len() + 64);
     if let Some(w) = workspace {
         user.push_str(&format!("File: {} ({})\n", w.name, w.language));
     }
     user.push_str("<before_cursor>");
-    user.push_str(last_chars(prefix, PREFIX_WINDOW));
+    user.push_str(window.prefix());
     user.push_str("</before_cursor>\n<after_cursor>");
-    user.push_str(first_chars(suffix, SUFFIX_WINDOW));
+    user.push_str(window.suffix());
     user.push_str("</after_cursor>");
     vec![message("system", system), message("user", user)]
 }
@@ -102,144 +174,20 @@ pub fn generation_messages(
     vec![message("system", system), message("user", user)]
 }
 
-fn is_fence(line: &str) -> bool {
-    line.trim_start().starts_with("```")
-}
-
-/// The body of the first fenced block in `answer`, if it has one (an unclosed fence runs to
-/// the end).
-fn fenced_body(answer: &str) -> Option<String> {
-    let mut lines = answer.split_inclusive('\n');
-    lines.by_ref().find(|l| is_fence(l))?;
-    let body: String = lines.take_while(|l| !is_fence(l)).collect();
-    Some(body.strip_suffix('\n').unwrap_or(&body).to_owned())
-}
-
-/// Generated code: the first fenced block's body when there is one, else the whole answer,
-/// without surrounding blank lines.
-pub fn clean_code(answer: &str) -> String {
-    let code = fenced_body(answer).unwrap_or_else(|| answer.to_owned());
-    code.trim_matches('\n').trim_end().to_owned()
-}
-
-/// A completion: fences removed, and any repeat of the code before or after the cursor cut.
-pub fn clean_completion(answer: &str, prefix: &str, suffix: &str) -> String {
-    let text = fenced_body(answer).unwrap_or_else(|| answer.to_owned());
-    let text = strip_repeated_prefix(&text, prefix);
-    strip_repeated_suffix(text, suffix).to_owned()
-}
-
-/// Cuts the start of `text` when it repeats the end of `prefix` from a line start on (the
-/// whole prefix, or its last lines); the longest such repeat wins. A partial line is not cut:
-/// `(` after `foo(` may be new code.
-fn strip_repeated_prefix<'a>(text: &'a str, prefix: &str) -> &'a str {
-    let starts = std::iter::once(0).chain(prefix.match_indices('\n').map(|(i, _)| i + 1));
-    for start in starts {
-        let tail = &prefix[start..];
-        if !tail.trim().is_empty() && text.starts_with(tail) {
-            return &text[tail.len()..];
-        }
-    }
-    text
-}
-
-/// Cuts the end of `text` when it repeats the whole suffix (of a few characters at least:
-/// `)` after `foo()` may be new code), or the suffix's first non-blank line as its own last
-/// line (a model closing a brace the code already closes).
-fn strip_repeated_suffix<'a>(text: &'a str, suffix: &str) -> &'a str {
-    if suffix.trim().is_empty() {
-        return text;
-    }
-    if suffix.trim().chars().count() >= 3 {
-        if let Some(cut) = text.strip_suffix(suffix) {
-            return cut;
-        }
-    }
-    let Some(first) = suffix.lines().map(str::trim).find(|l| !l.is_empty()) else {
-        return text;
-    };
-    let body = text.trim_end();
-    match body.rsplit_once('\n') {
-        Some((before, last)) if last.trim() == first => before,
-        _ => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn fences_are_removed_from_generated_code() {
-        let answer =
-            "Here you go:\n```rust\nfn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n```\nEnjoy!";
-        assert_eq!(
-            clean_code(answer),
-            "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}"
-        );
-    }
-
-    #[test]
-    fn an_unfenced_or_unclosed_answer_is_kept_whole() {
-        assert_eq!(clean_code("\nlet x = 1;\n\n"), "let x = 1;");
-        assert_eq!(clean_code("```py\nprint(1)\n"), "print(1)");
-    }
-
-    #[test]
-    fn a_completion_that_repeats_the_current_line_is_cut() {
-        let prefix = "fn main() {\n    let total = ";
-        let answer = "    let total = a + b;";
-        assert_eq!(clean_completion(answer, prefix, ""), "a + b;");
-    }
-
-    #[test]
-    fn a_completion_that_repeats_the_whole_prefix_is_cut() {
-        let prefix = "def f(x):\n    return ";
-        assert_eq!(
-            clean_completion("def f(x):\n    return x * 2", prefix, ""),
-            "x * 2"
-        );
-    }
-
-    #[test]
-    fn a_partial_repeat_is_not_cut() {
-        assert_eq!(clean_completion("(a, b)", "call(", ""), "(a, b)");
-        assert_eq!(clean_completion("a + b", "x = a", ""), "a + b");
-    }
-
-    #[test]
-    fn fences_in_a_completion_are_removed_but_indentation_kept() {
-        let answer = "```rust\n    x += 1;\n```";
-        assert_eq!(clean_completion(answer, "fn f() {\n", "\n}"), "    x += 1;");
-    }
-
-    #[test]
-    fn a_completion_that_repeats_the_suffix_is_cut() {
-        let prefix = "fn f() {\n";
-        assert_eq!(
-            clean_completion("    x += 1;\n}", prefix, "\n}\n"),
-            "    x += 1;"
-        );
-        let suffix = "\nprintln!(\"{s}\");";
-        let answer = "\"{}\", name);\nprintln!(\"{s}\");";
-        assert_eq!(
-            clean_completion(answer, "let s = format!(", suffix),
-            "\"{}\", name);"
-        );
-        assert_eq!(
-            clean_completion("foo()", "x = ", ")"),
-            "foo()",
-            "one character is not cut"
-        );
-        assert_eq!(
-            clean_completion("    x += 1;", prefix, "\n}\n"),
-            "    x += 1;"
-        );
+    fn user_text(language: &str, prefix: &str, suffix: &str) -> String {
+        let window = CursorWindow::cut(prefix, suffix);
+        completion_messages(language, &window, None)[1]
+            .content
+            .clone()
     }
 
     #[test]
     fn the_completion_prompt_holds_the_code_and_the_language() {
-        let messages = completion_messages("rust", "let a = ", ";", None);
+        let messages = completion_messages("rust", &CursorWindow::cut("let a = ", ";"), None);
         assert_eq!(messages[0].role, "system");
         assert!(messages[0].content.contains("rust"));
         assert!(messages[1]
@@ -253,9 +201,48 @@ mod tests {
     #[test]
     fn long_code_is_windowed_around_the_cursor() {
         let prefix = format!("{}END", "a".repeat(PREFIX_WINDOW * 2));
-        let messages = completion_messages("rust", &prefix, "", None);
-        assert!(messages[1].content.contains("END</before_cursor>"));
-        assert!(messages[1].content.chars().count() < PREFIX_WINDOW + 200);
+        let text = user_text("rust", &prefix, "");
+        assert!(text.contains("END</before_cursor>"));
+        assert!(text.chars().count() < PREFIX_WINDOW + 200);
+    }
+
+    #[test]
+    fn a_prefix_of_100k_newlines_sends_exactly_the_window() {
+        let prefix = "\n".repeat(100_000);
+        let suffix = "\n".repeat(100_000);
+        let window = CursorWindow::cut(&prefix, &suffix);
+        assert_eq!(window.prefix(), "\n".repeat(PREFIX_WINDOW));
+        assert_eq!(window.suffix(), "\n".repeat(SUFFIX_WINDOW));
+        let text = user_text("rust", &prefix, &suffix);
+        let expected = format!(
+            "<before_cursor>{}</before_cursor>\n<after_cursor>{}</after_cursor>",
+            "\n".repeat(PREFIX_WINDOW),
+            "\n".repeat(SUFFIX_WINDOW)
+        );
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn a_prefix_of_100k_multibyte_characters_is_windowed_by_characters() {
+        let prefix = "é".repeat(50_000) + &"😀".repeat(50_000);
+        let suffix = "ß".repeat(100_000);
+        let window = CursorWindow::cut(&prefix, &suffix);
+        assert_eq!(window.prefix(), "😀".repeat(PREFIX_WINDOW));
+        assert_eq!(window.suffix(), "ß".repeat(SUFFIX_WINDOW));
+        let mixed = "aé\n😀".repeat(25_000);
+        let cut = CursorWindow::cut(&mixed, &mixed);
+        assert_eq!(cut.prefix().chars().count(), PREFIX_WINDOW);
+        assert!(mixed.ends_with(cut.prefix()));
+        assert_eq!(cut.suffix().chars().count(), SUFFIX_WINDOW);
+        assert!(mixed.starts_with(cut.suffix()));
+    }
+
+    #[test]
+    fn the_answer_is_cleaned_against_the_window_that_was_sent() {
+        let prefix = format!("fn old() {{}}\n{}", "x = 1\n".repeat(10_000));
+        let window = CursorWindow::cut(&prefix, "");
+        let answer = format!("{}y = 2", window.prefix());
+        assert_eq!(window.clean(&answer), "y = 2");
     }
 
     #[test]
@@ -279,5 +266,23 @@ mod tests {
         assert_eq!(last_chars("hé", 5), "hé");
         assert_eq!(first_chars("héllo", 2), "hé");
         assert_eq!(last_chars("abc", 0), "");
+        assert_eq!(first_chars("abc", 0), "");
+    }
+
+    #[tokio::test]
+    async fn large_work_is_shaped_off_the_async_workers_with_the_same_result() {
+        let small = shape(10, || std::thread::current().id()).await;
+        assert_eq!(small.ok(), Some(std::thread::current().id()));
+        let big = "\n".repeat(100_000);
+        let n = big.len();
+        let (count, thread) = shape(n, move || (big.len(), std::thread::current().id()))
+            .await
+            .unwrap_or((0, std::thread::current().id()));
+        assert_eq!(count, n);
+        assert_ne!(
+            thread,
+            std::thread::current().id(),
+            "ran on the blocking pool"
+        );
     }
 }

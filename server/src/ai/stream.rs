@@ -22,10 +22,10 @@ use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 use app::wire::{AiUsage, StreamDelta, StreamDone};
 use app::AppError;
 
+use crate::ai::clean;
 use crate::ai::ledger::CallRecord;
 use crate::ai::limits::InFlightGuard;
-use crate::ai::prompts;
-use crate::ai::sse::{SseItem, SseParser};
+use crate::ai::sse::{SseError, SseItem, SseParser};
 use crate::ai::upstream_errors;
 use crate::openrouter::types::{ChatCompletion, Usage};
 
@@ -115,14 +115,13 @@ impl Relay {
                 }
                 Ok(Some(Ok(bytes))) => match self.parser.push(&bytes) {
                     Ok(items) => self.handle(items, &mut out),
-                    Err(e) => {
-                        tracing::warn!(ai.model = %self.model, error = %e, "unreadable upstream stream");
-                        self.fail(&mut out, interrupted(), "invalid_answer");
-                    }
+                    Err(e) => self.refuse(&mut out, e),
                 },
                 Ok(None) => {
-                    let items = self.parser.finish();
-                    self.handle(items, &mut out);
+                    match self.parser.finish() {
+                        Ok(items) => self.handle(items, &mut out),
+                        Err(e) => self.refuse(&mut out, e),
+                    }
                     if !self.done {
                         if self.finish_reason.is_some() {
                             // Some providers end without `[DONE]`; a finish reason is enough.
@@ -137,6 +136,13 @@ impl Relay {
                 return Some(Bytes::from(out));
             }
         }
+    }
+
+    /// Ends the stream on an upstream line or event past its cap (logged once, here); the rest
+    /// of the upstream body is not read.
+    fn refuse(&mut self, out: &mut Vec<u8>, e: SseError) {
+        tracing::warn!(ai.model = %self.model, error = %e, "refused an upstream stream past its caps");
+        self.fail(out, interrupted(), "oversized_answer");
     }
 
     fn handle(&mut self, items: Vec<SseItem>, out: &mut Vec<u8>) {
@@ -198,7 +204,7 @@ impl Relay {
             usage: wire_usage(self.usage),
             generation_id: self.generation_id.clone(),
             finish_reason: self.finish_reason.clone(),
-            code: (self.finish == Finish::Code).then(|| prompts::clean_code(&self.collected)),
+            code: (self.finish == Finish::Code).then(|| clean::clean_code(&self.collected)),
         };
         event(out, "done", &done);
         self.end("ok", self.usage);

@@ -72,6 +72,7 @@ pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
         }
         UpstreamError::Redirect => return mapped("redirect", unexpected()),
         UpstreamError::Invalid => return mapped("invalid_answer", unexpected()),
+        UpstreamError::TooLarge { .. } => return mapped("oversized_answer", unexpected()),
         UpstreamError::Status {
             status,
             message,
@@ -217,6 +218,11 @@ mod tests {
             (status(503, "Service Unavailable"), 503, "provider_down"),
             (UpstreamError::Timeout, 504, "timeout"),
             (UpstreamError::Redirect, 502, "redirect"),
+            (
+                UpstreamError::TooLarge { limit: 1024 },
+                502,
+                "oversized_answer",
+            ),
         ];
         for (e, code, kind) in cases {
             let m = classify(&e, "x/y");

@@ -15,8 +15,9 @@ use app::wire::{
 use app::AppError;
 
 use crate::ai::call::Call;
+use crate::ai::clean;
 use crate::ai::limits;
-use crate::ai::prompts::{self, WorkspaceContext};
+use crate::ai::prompts::{self, CursorWindow, WorkspaceContext};
 use crate::ai::stream::{wire_usage, Finish, Relay};
 use crate::ai::{prefs, Feature};
 use crate::auth::ids::looks_like_id;
@@ -105,8 +106,15 @@ pub async fn complete(
         req.model.as_deref(),
     )
     .await?;
-    let suffix = req.suffix.unwrap_or_default();
-    let messages = prompts::completion_messages(&req.language, &req.prefix, &suffix, ws.as_ref());
+    let (language, prefix, suffix) = (req.language, req.prefix, req.suffix.unwrap_or_default());
+    // The windows are cut before anything else reads the code, so the work below is bounded by
+    // what is sent upstream; a large input is cut on the blocking pool.
+    let (window, messages) = prompts::shape(prefix.len() + suffix.len(), move || {
+        let window = CursorWindow::cut(&prefix, &suffix);
+        let messages = prompts::completion_messages(&language, &window, ws.as_ref());
+        (window, messages)
+    })
+    .await?;
     let mut body = request(
         model,
         messages,
@@ -117,8 +125,10 @@ pub async fn complete(
     body.temperature = Some(CODE_TEMPERATURE);
     let call = Call::start(state, user_id, Feature::CodeCompletion, key, &body)?;
     let answer = call.whole(state, body).await?;
+    let text = answer.text;
+    let completion = prompts::shape(text.len() + window.len(), move || window.clean(&text)).await?;
     Ok(CodeCompletionReply {
-        completion: prompts::clean_completion(&answer.text, &req.prefix, &suffix),
+        completion,
         model: answer.model,
         usage: wire_usage(answer.usage),
         generation_id: answer.generation_id,
@@ -137,12 +147,12 @@ pub async fn generate(
     let ws = workspace_context(state, user_id, req.workspace_id.as_deref()).await?;
     let model =
         prefs::model_for(state, user_id, Feature::GenerateCode, req.model.as_deref()).await?;
-    let messages = prompts::generation_messages(
-        &req.language,
-        &req.prompt,
-        req.context.as_deref(),
-        ws.as_ref(),
-    );
+    let (language, prompt, context) = (req.language, req.prompt, req.context);
+    let work = prompt.len() + context.as_ref().map_or(0, String::len);
+    let messages = prompts::shape(work, move || {
+        prompts::generation_messages(&language, &prompt, context.as_deref(), ws.as_ref())
+    })
+    .await?;
     let mut body = request(model, messages, req.stream, req.max_tokens, None);
     body.temperature = Some(CODE_TEMPERATURE);
     let call = Call::start(state, user_id, Feature::GenerateCode, key, &body)?;
@@ -153,8 +163,10 @@ pub async fn generate(
             .map(|r| AiReply::Stream(Box::new(r)));
     }
     let answer = call.whole(state, body).await?;
+    let text = answer.text;
+    let code = prompts::shape(text.len(), move || clean::clean_code(&text)).await?;
     Ok(AiReply::Whole(GenerateCodeReply {
-        code: prompts::clean_code(&answer.text),
+        code,
         model: answer.model,
         usage: wire_usage(answer.usage),
         generation_id: answer.generation_id,

@@ -16,6 +16,39 @@ use crate::vault::key::OpenRouterKey;
 /// Shown to OpenRouter as the app's name (`X-OpenRouter-Title`).
 pub const APP_TITLE: &str = "AiAppsy Web Studio";
 
+/// The largest non-streaming completion read; a real one of 8,192 tokens is well under 1 MiB.
+pub const MAX_COMPLETION_BYTES: usize = 4 * 1024 * 1024;
+/// The largest `GET /key` answer read (a real one is under 1 KiB).
+pub const MAX_KEY_BYTES: usize = 64 * 1024;
+/// The largest `GET /models` answer read (a real one is a few MiB).
+pub const MAX_MODELS_BYTES: usize = 32 * 1024 * 1024;
+/// How much of an error body is read; only its message is used, and a longer one is ignored.
+pub const MAX_ERROR_BYTES: usize = 64 * 1024;
+
+/// Reads `res`'s body, or fails with [`UpstreamError::TooLarge`] as soon as it passes `cap`
+/// bytes (without reading the rest, which drops the connection).
+pub async fn read_capped(mut res: Response, cap: usize) -> Result<Vec<u8>, UpstreamError> {
+    let too_large = UpstreamError::TooLarge { limit: cap };
+    if res
+        .content_length()
+        .is_some_and(|n| usize::try_from(n).map_or(true, |n| n > cap))
+    {
+        return Err(too_large);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res
+        .chunk()
+        .await
+        .map_err(|e| UpstreamError::from_reqwest(&e))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Time limits for upstream calls.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -141,7 +174,8 @@ impl OpenRouterClient {
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u32>().ok());
-        let body = res.bytes().await.unwrap_or_default();
+        // An error body past the cap is not read further; the status alone picks the answer.
+        let body = read_capped(res, MAX_ERROR_BYTES).await.unwrap_or_default();
         let (message, limit_source) = match serde_json::from_slice::<ErrorBody>(&body) {
             Ok(b) => (
                 b.error.message,
@@ -174,10 +208,7 @@ impl OpenRouterClient {
             .json(body);
         let res = Self::send(req, self.timeouts.completion).await?;
         let generation = generation_id(&res);
-        let bytes = res
-            .bytes()
-            .await
-            .map_err(|e| UpstreamError::from_reqwest(&e))?;
+        let bytes = read_capped(res, MAX_COMPLETION_BYTES).await?;
         let completion = serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
         Ok((completion, generation))
     }
@@ -199,10 +230,7 @@ impl OpenRouterClient {
     /// `GET /models`, without a key.
     pub async fn models(&self) -> Result<Vec<ModelEntry>, UpstreamError> {
         let res = Self::send(self.anonymous("/models"), self.timeouts.models).await?;
-        let bytes = res
-            .bytes()
-            .await
-            .map_err(|e| UpstreamError::from_reqwest(&e))?;
+        let bytes = read_capped(res, MAX_MODELS_BYTES).await?;
         let env: ModelsEnvelope =
             serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
         Ok(env.data)
@@ -215,7 +243,9 @@ impl OpenRouterClient {
             self.timeouts.key_check,
         )
         .await?;
-        let env: KeyEnvelope = res.json().await.map_err(|_| UpstreamError::Invalid)?;
+        let bytes = read_capped(res, MAX_KEY_BYTES).await?;
+        let env: KeyEnvelope =
+            serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
         Ok(env.data)
     }
 }

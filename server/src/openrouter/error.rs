@@ -24,6 +24,12 @@ pub enum UpstreamError {
     /// OpenRouter answered with a redirect, which is never followed.
     #[error("OpenRouter answered with a redirect, which was not followed")]
     Redirect,
+    /// The answer was longer than the studio reads (`limit` bytes); the rest was not read.
+    #[error("OpenRouter's answer was longer than the {limit} bytes read")]
+    TooLarge {
+        /// The cap, in bytes.
+        limit: usize,
+    },
     /// The answer was not in OpenRouter's shape.
     #[error("OpenRouter's answer could not be read")]
     Invalid,

@@ -1,8 +1,10 @@
 //! The AI endpoints against the fake OpenRouter.
 
+mod caps;
 mod concurrency;
 mod endpoints;
 mod errors;
+mod fairness;
 mod ledger;
 mod limits;
 mod models;

@@ -6,6 +6,7 @@ mod ai;
 mod api_key;
 mod auth;
 mod helpers;
+mod load;
 mod startup;
 mod vault;
 mod workspaces;

@@ -15,7 +15,7 @@ use crate::{
     catalogue::Model,
     completion::{Answer, ChatRequest, Generation},
     errors::ApiError,
-    streaming,
+    oversized, streaming,
 };
 
 /// Answers a chat request by echoing its last user message, or refuses it as the behaviour
@@ -34,6 +34,16 @@ pub(crate) async fn chat_completions(
     if markers.slow {
         // Holds only this request's task; others are served meanwhile.
         tokio::time::sleep(state.config.slow_delay).await;
+    }
+    if markers.oversized_error {
+        return Ok(oversized::error());
+    }
+    if markers.oversized_body {
+        return Ok(if request.stream {
+            oversized::stream_line()
+        } else {
+            oversized::completion(model.id)
+        });
     }
     let generation = Generation::new();
     let answer = Answer::to(&request, model);

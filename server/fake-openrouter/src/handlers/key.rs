@@ -1,19 +1,27 @@
 //! `GET /api/v1/key` (and its legacy alias `/api/v1/auth/key`): what the key may spend.
 
-use axum::{http::HeaderMap, Json};
-use serde_json::{json, Value};
+use axum::{
+    http::HeaderMap,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
 
 use crate::{
     behaviour::{authenticate, KeyKind},
     errors::ApiError,
+    oversized,
 };
 
 /// The `data` object for the caller's key, in OpenRouter's current documented shape.
 ///
 /// Live keys have a 10 USD monthly limit with 0.5 used; `0402` keys have used all 10;
-/// `0a11` keys are management keys without a limit.
-pub(crate) async fn key_info(headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+/// `0a11` keys are management keys without a limit; `b16b` keys get a 64 MiB answer.
+pub(crate) async fn key_info(headers: HeaderMap) -> Result<Response, ApiError> {
     let caller = authenticate(&headers)?;
+    if caller.key.as_str().starts_with("b16b") {
+        return Ok(oversized::key_info());
+    }
     let management = caller.kind == KeyKind::Management;
     let (limit, usage, limit_reset) = match caller.kind {
         KeyKind::Management => (None, 0.0, None),
@@ -45,5 +53,6 @@ pub(crate) async fn key_info(headers: HeaderMap) -> Result<Json<Value>, ApiError
             "interval": "1h",
             "note": "This field is deprecated and safe to ignore.",
         },
-    }})))
+    }}))
+    .into_response())
 }
