@@ -5,7 +5,10 @@
 mod ai;
 mod api_key;
 mod auth;
+mod fuzz;
 mod helpers;
+mod redirects;
 mod startup;
+mod usage_ranges;
 mod vault;
 mod workspaces;
