@@ -2,8 +2,6 @@
 //! functions (as a plain HTML form and as the WASM client calls them), the page guard and the
 //! sign-in page.
 
-use futures::future::join_all;
-
 use crate::helpers::{client, spawn_app_with, TestApp, PASSWORD};
 
 /// Every `next` here must land on `/`.
@@ -81,13 +79,11 @@ async fn sign_in_with_next(
 async fn a_plain_form_sign_in_with_a_hostile_next_is_sent_home() {
     let app = app_with_an_account().await;
     let nexts = hostile_nexts();
-    let answers = join_all(
-        nexts
-            .iter()
-            .enumerate()
-            .map(|(n, next)| sign_in_with_next(&app, n, next, true)),
-    )
-    .await;
+    // One after another: the point is the answer to each, not a burst.
+    let mut answers = Vec::new();
+    for (n, next) in nexts.iter().enumerate() {
+        answers.push(sign_in_with_next(&app, n, next, true).await);
+    }
     for (next, (status, location, _)) in nexts.iter().zip(answers) {
         assert_eq!(status, 302, "{next:?}");
         assert_eq!(location.as_deref(), Some("/"), "{next:?}");
@@ -98,13 +94,11 @@ async fn a_plain_form_sign_in_with_a_hostile_next_is_sent_home() {
 async fn a_client_side_sign_in_with_a_hostile_next_is_told_to_go_home() {
     let app = app_with_an_account().await;
     let nexts = hostile_nexts();
-    let answers = join_all(
-        nexts
-            .iter()
-            .enumerate()
-            .map(|(n, next)| sign_in_with_next(&app, n, next, false)),
-    )
-    .await;
+    // One after another: the point is the answer to each, not a burst.
+    let mut answers = Vec::new();
+    for (n, next) in nexts.iter().enumerate() {
+        answers.push(sign_in_with_next(&app, n, next, false).await);
+    }
     for (next, (status, location, fn_redirect)) in nexts.iter().zip(answers) {
         assert_eq!(status, 200, "{next:?}");
         assert!(fn_redirect, "{next:?}: the server-function redirect header");
@@ -134,9 +128,9 @@ async fn a_local_next_is_followed_after_sign_in_and_none_goes_to_the_studio() {
 async fn a_sign_up_with_a_hostile_next_is_sent_home() {
     let app = spawn_app_with(&[]).await;
     let nexts = hostile_nexts();
-    let answers = join_all(nexts.iter().enumerate().map(|(n, next)| {
-        let app = &app;
-        async move {
+    let mut answers = Vec::new();
+    for (n, next) in nexts.iter().enumerate() {
+        answers.push({
             let res = client()
                 .post(app.url("/api/sign_up"))
                 .header("accept", "text/html")
@@ -150,12 +144,12 @@ async fn a_sign_up_with_a_hostile_next_is_sent_home() {
                 .await
                 .expect("an answer, not a dropped connection");
             let location = res.headers().get("location").cloned();
-            (res.status().as_u16(), location)
-        }
-    }))
-    .await;
-    for (next, (status, location)) in nexts.iter().zip(answers) {
-        assert_eq!(status, 302, "{next:?}");
+            let status = res.status().as_u16();
+            (status, location, res.text().await.unwrap_or_default())
+        });
+    }
+    for (next, (status, location, body)) in nexts.iter().zip(answers) {
+        assert_eq!(status, 302, "{next:?}: {body}");
         assert_eq!(location.unwrap(), "/", "{next:?}");
     }
 }
