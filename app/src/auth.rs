@@ -5,13 +5,9 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::wire::{Redacted, SessionInfo, UserDto};
 
-/// Only same-site paths may be returned to after sign-in (no open redirects).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/studio".to_owned(),
-    }
-}
+mod next;
+
+pub use next::{encode_component, is_same_origin_path, next_query, safe_next};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
@@ -136,19 +132,5 @@ impl AuthActions {
         };
         provide_context(actions);
         actions
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/settings?tab=key")), "/settings?tab=key");
-        assert_eq!(safe_next(Some("//evil.test/")), "/studio");
-        assert_eq!(safe_next(Some("https://evil.test/")), "/studio");
-        assert_eq!(safe_next(Some("/\\evil.test")), "/studio");
-        assert_eq!(safe_next(None), "/studio");
     }
 }

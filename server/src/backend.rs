@@ -141,13 +141,7 @@ impl Backend for StudioBackend {
 
     async fn usage(&self, req: &Parts, days: u32) -> Result<UsageReport, AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
-        let to = self.state.clock.now().date_naive();
-        let from = to - chrono::Days::new(u64::from(days.saturating_sub(1)));
-        let (from, to) = (
-            from.format("%Y-%m-%d").to_string(),
-            to.format("%Y-%m-%d").to_string(),
-        );
-        crate::ai::usage::report(&self.state, &auth.user_id, Some(&from), Some(&to)).await
+        crate::ai::usage::report_last_days(&self.state, &auth.user_id, days).await
     }
 
     async fn list_workspaces(&self, req: &Parts) -> Result<Vec<WorkspaceSummary>, AppError> {

@@ -20,8 +20,7 @@ pub fn router() -> Router<AppState> {
         .nest("/auth", auth::router())
         .nest("/user", api_key::router().merge(usage::router()))
         .nest("/ai", ai::router())
-        .fallback(|| async { HttpError(AppError::not_found("API endpoint")) })
-        .layer(crate::web::panic::catch_panics());
+        .fallback(|| async { HttpError(AppError::not_found("API endpoint")) });
     Router::new()
         .route("/health", get(health::health))
         .nest("/api", api)

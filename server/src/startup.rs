@@ -38,6 +38,7 @@ use crate::vault::open::open_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
+use crate::web::{panic, server_fn_status, unread_body};
 
 /// A built application: a bound listener and its router, ready to serve.
 pub struct Application {
@@ -198,6 +199,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
+        .layer(middleware::from_fn(server_fn_status::error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_sign_in,
@@ -205,6 +207,11 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            panic::Classifier::from_registered_server_fns(),
+            panic::catch_panics,
+        ))
+        .layer(middleware::from_fn(unread_body::close_if_body_unread))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new([

@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::auth::AuthActions;
+use crate::auth::{next_query, AuthActions};
 use crate::components::error_text::ErrorText;
 
 /// The sign-in page.
@@ -31,7 +31,7 @@ pub fn SignInPage() -> impl IntoView {
                     </button>
                 </p>
             </ActionForm>
-            <p class="hint">"New here? " <a href=move || format!("/signup?next={}", next())>"Create an account"</a></p>
+            <p class="hint">"New here? " <a href=move || format!("/signup{}", next_query(&next()))>"Create an account"</a></p>
         </section>
     }
 }

@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::auth::AuthActions;
+use crate::auth::{next_query, AuthActions};
 use crate::components::error_text::ErrorText;
 
 /// The sign-up page.
@@ -35,7 +35,7 @@ pub fn SignUpPage() -> impl IntoView {
                     </button>
                 </p>
             </ActionForm>
-            <p class="hint">"Already have an account? " <a href=move || format!("/signin?next={}", next())>"Sign in"</a></p>
+            <p class="hint">"Already have an account? " <a href=move || format!("/signin{}", next_query(&next()))>"Sign in"</a></p>
         </section>
     }
 }

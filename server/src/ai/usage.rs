@@ -1,6 +1,6 @@
 //! The usage report: per-day, per-feature totals over a date range, and the latest calls.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Days, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 
@@ -29,29 +29,59 @@ struct DayRow {
     cost: Option<f64>,
 }
 
+/// The earliest date a report may name.
+const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+/// The latest date a report may name.
+const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
 fn invalid_range(message: &str) -> AppError {
     AppError::new(422, "Invalid date range", message)
 }
 
-/// A date as `YYYY-MM-DD`, or the UTC date of an RFC 3339 time.
+fn out_of_bounds() -> AppError {
+    invalid_range("Dates must be between 2000-01-01 and 9999-12-31.")
+}
+
+/// A date as `YYYY-MM-DD`, or the UTC date of an RFC 3339 time, between [`FIRST_DAY`] and
+/// [`LAST_DAY`].
 fn parse_day(raw: &str) -> Result<NaiveDate, AppError> {
     let raw = raw.trim();
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .or_else(|_| {
             chrono::DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&Utc).date_naive())
         })
-        .map_err(|_| invalid_range("from and to are dates such as 2026-11-26."))
+        .map_err(|_| {
+            invalid_range(
+                "from and to are dates such as 2026-11-26, between 2000-01-01 and 9999-12-31.",
+            )
+        })?;
+    if (FIRST_DAY..=LAST_DAY).contains(&day) {
+        Ok(day)
+    } else {
+        Err(out_of_bounds())
+    }
 }
 
-/// The inclusive UTC date range `from..=to`, defaulting to the last 30 days.
-pub fn range(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), AppError> {
+/// The inclusive UTC date range `from..=to`, defaulting to the 30 days up to `today`. Every step
+/// is checked, so no date a client sends can overflow the calendar.
+pub fn range(
+    from: Option<&str>,
+    to: Option<&str>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
     let to = match to.filter(|s| !s.trim().is_empty()) {
         Some(raw) => parse_day(raw)?,
-        None => Utc::now().date_naive(),
+        None => today.clamp(FIRST_DAY, LAST_DAY),
     };
     let from = match from.filter(|s| !s.trim().is_empty()) {
         Some(raw) => parse_day(raw)?,
-        None => to - Duration::days(DEFAULT_DAYS - 1),
+        None => days_up_to(to, DEFAULT_DAYS)?,
     };
     if from > to {
         return Err(invalid_range("from must not be after to."));
@@ -62,6 +92,33 @@ pub fn range(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDa
     Ok((from, to))
 }
 
+/// The first of the `days` days that end with `to`, no earlier than [`FIRST_DAY`].
+fn days_up_to(to: NaiveDate, days: i64) -> Result<NaiveDate, AppError> {
+    u64::try_from(days.saturating_sub(1))
+        .ok()
+        .and_then(|back| to.checked_sub_days(Days::new(back)))
+        .map(|from| from.max(FIRST_DAY))
+        .ok_or_else(out_of_bounds)
+}
+
+/// The caller's usage over the `days` days up to today (the usage page's report).
+pub async fn report_last_days(
+    state: &AppState,
+    user_id: &str,
+    days: u32,
+) -> Result<UsageReport, AppError> {
+    if !(1..=MAX_DAYS).contains(&i64::from(days)) {
+        return Err(invalid_range("A report covers 1 to 366 days."));
+    }
+    let to = state.clock.now().date_naive().clamp(FIRST_DAY, LAST_DAY);
+    let from = days_up_to(to, i64::from(days))?;
+    let (from, to) = (
+        from.format("%Y-%m-%d").to_string(),
+        to.format("%Y-%m-%d").to_string(),
+    );
+    report(state, user_id, Some(&from), Some(&to)).await
+}
+
 /// The caller's usage between `from` and `to` (inclusive UTC dates).
 pub async fn report(
     state: &AppState,
@@ -69,7 +126,7 @@ pub async fn report(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<UsageReport, AppError> {
-    let (from, to) = range(from, to)?;
+    let (from, to) = range(from, to, state.clock.now().date_naive())?;
     let (from, to) = (
         from.format("%Y-%m-%d").to_string(),
         to.format("%Y-%m-%d").to_string(),
@@ -158,27 +215,84 @@ pub async fn report(
 mod tests {
     use super::*;
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    }
+
+    fn days(from: Option<&str>, to: Option<&str>) -> Result<(String, String), u16> {
+        range(from, to, today())
+            .map(|(f, t)| (f.to_string(), t.to_string()))
+            .map_err(|e| e.status)
+    }
+
     #[test]
     fn ranges_default_to_the_last_30_days() {
-        let days = range(None, Some("2026-11-30")).map(|(f, t)| (f.to_string(), t.to_string()));
-        assert_eq!(days, Ok(("2026-11-01".into(), "2026-11-30".into())));
+        assert_eq!(
+            days(None, None),
+            Ok(("2026-11-01".into(), "2026-11-30".into()))
+        );
+        assert_eq!(
+            days(None, Some("2026-10-31")),
+            Ok(("2026-10-02".into(), "2026-10-31".into()))
+        );
     }
 
     #[test]
     fn rfc3339_times_are_read_as_their_utc_date() {
-        let from = range(Some("2026-11-26T23:30:00-02:00"), Some("2026-11-30"))
-            .map(|(f, _)| f.to_string());
+        let from = days(Some("2026-11-26T23:30:00-02:00"), Some("2026-11-30")).map(|(f, _)| f);
         assert_eq!(from, Ok("2026-11-27".into()));
+    }
+
+    #[test]
+    fn a_default_range_stops_at_the_first_allowed_day() {
+        assert_eq!(
+            days(None, Some("2000-01-05")),
+            Ok(("2000-01-01".into(), "2000-01-05".into()))
+        );
     }
 
     #[test]
     fn bad_ranges_are_422() {
         for (from, to) in [
-            ("2026-11-30", "2026-11-01"),
-            ("nope", "2026-11-01"),
-            ("2020-01-01", "2026-01-01"),
+            (Some("2026-11-30"), Some("2026-11-01")),
+            (Some("nope"), Some("2026-11-01")),
+            (Some("2020-01-01"), Some("2026-01-01")),
         ] {
-            assert_eq!(range(Some(from), Some(to)).map_err(|e| e.status), Err(422));
+            assert_eq!(days(from, to), Err(422), "{from:?}..{to:?}");
         }
+    }
+
+    #[test]
+    fn extreme_dates_are_422_not_a_panic() {
+        for (from, to) in [
+            (None, Some("-262143-01-01")),
+            (None, Some("-262144-01-01")),
+            (None, Some("262142-12-31")),
+            (Some("262142-12-31"), None),
+            (Some("-262143-01-01"), Some("262142-12-31")),
+            (Some("1999-12-31"), Some("2000-01-01")),
+            (Some("9999-12-31"), Some("+10000-01-01")),
+            (None, Some("0000-01-01")),
+            (None, Some("1970-01-01T00:00:00+23:59")),
+            (None, Some("9999-12-31T23:59:59-23:59")),
+            (Some("-0001-12-31"), None),
+        ] {
+            assert_eq!(days(from, to), Err(422), "{from:?}..{to:?}");
+        }
+    }
+
+    #[test]
+    fn the_message_names_the_allowed_range() {
+        let err = range(None, Some("-262143-01-01"), today()).unwrap_err();
+        assert!(
+            err.body.message.contains("2000-01-01"),
+            "{}",
+            err.body.message
+        );
+        assert!(
+            err.body.message.contains("9999-12-31"),
+            "{}",
+            err.body.message
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! `/api/user/usage` (the AI usage and cost report) and `/api/user/model-preferences`.
 
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use crate::auth::AuthUser;
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web::json::ApiJson;
+use crate::web::query::ApiQuery;
 
 /// Preference bodies are tiny.
 const PREFS_BODY_LIMIT: usize = 16 * 1024;
@@ -36,7 +37,7 @@ struct Range {
 async fn report(
     State(state): State<AppState>,
     auth: AuthUser,
-    Query(range): Query<Range>,
+    ApiQuery(range): ApiQuery<Range>,
 ) -> Result<Json<UsageReport>, HttpError> {
     Ok(Json(
         usage::report(

@@ -52,7 +52,8 @@ pub async fn key_events(
         .filter(api_key_event::Column::UserId.eq(auth.user_id.as_str()))
         .order_by_desc(api_key_event::Column::CreatedAt)
         .order_by_desc(api_key_event::Column::Id)
-        .offset(u64::from((page - 1) * per_page))
+        // In u64, (u32::MAX - 1) * 100 cannot overflow.
+        .offset(u64::from(page - 1) * u64::from(per_page))
         .limit(u64::from(per_page) + 1)
         .all(&state.db)
         .await

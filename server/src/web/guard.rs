@@ -27,28 +27,17 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
     }
     match caller(&state, req.extensions()).await {
         Ok(Some(_)) => next.run(req).await,
-        Ok(None) => {
-            let target = req
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
-            let next_param: String = url_encode(target);
-            Redirect::to(&format!("/signin?next={next_param}")).into_response()
-        }
+        Ok(None) => Redirect::to(&sign_in_for(req.uri())).into_response(),
         Err(e) => crate::error::HttpError(e).into_response(),
     }
 }
 
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// `/signin`, with `next` set to the page asked for when it is a same-origin path. The result
+/// is ASCII with every byte outside a path's safe set percent-encoded, so it is always a valid
+/// `Location` (an invalid one would panic in `Redirect::to`).
+fn sign_in_for(uri: &http::Uri) -> String {
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
+    format!("/signin{}", app::auth::next_query(target))
 }
 
 #[cfg(test)]
@@ -61,5 +50,18 @@ mod tests {
         assert!(is_protected("/studio/abc"));
         assert!(!is_protected("/studious"));
         assert!(!is_protected("/signin"));
+    }
+
+    #[test]
+    fn the_way_back_is_kept_only_when_it_is_a_local_path() {
+        let to = |uri: &str| sign_in_for(&uri.parse().unwrap());
+        assert_eq!(
+            to("/settings?tab=key"),
+            "/signin?next=/settings%3Ftab%3Dkey"
+        );
+        assert_eq!(to("/studio/abc"), "/signin?next=/studio/abc");
+        assert_eq!(to("/studio//evil.test"), "/signin");
+        assert_eq!(to("/studio/%2F/evil.test"), "/signin");
+        assert_eq!(to("/studio/%09x"), "/signin");
     }
 }

@@ -5,8 +5,11 @@
 mod ai;
 mod api_key;
 mod auth;
+mod fuzz;
 mod helpers;
 mod load;
+mod redirects;
 mod startup;
+mod usage_ranges;
 mod vault;
 mod workspaces;
