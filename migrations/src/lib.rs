@@ -7,6 +7,7 @@ mod m20261126_000001_create_seed_tables;
 mod m20261126_000002_add_password_auth;
 mod m20261126_000003_create_api_keys;
 mod m20261126_000004_create_ai_usage;
+mod m20261127_000001_mask_key_labels;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_add_password_auth::Migration),
             Box::new(m20261126_000003_create_api_keys::Migration),
             Box::new(m20261126_000004_create_ai_usage::Migration),
+            Box::new(m20261127_000001_mask_key_labels::Migration),
         ]
     }
 }
