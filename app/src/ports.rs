@@ -112,11 +112,15 @@ pub fn backend() -> Result<(Arc<dyn Backend>, Parts), AppError> {
     }
 }
 
-/// Sets the HTTP status of the server function's response to the error's.
+/// Sets the HTTP status of the server function's response to the error's, and its
+/// `Retry-After` when the error has one (a 429 says when to come back, as on the REST API).
 pub fn set_status(error: &AppError) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(code) = http::StatusCode::from_u16(error.status) {
             response.set_status(code);
+        }
+        if let Some(secs) = error.body.retry_after {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
         }
     }
 }

@@ -7,6 +7,7 @@ mod m20261126_000001_create_seed_tables;
 mod m20261126_000002_add_password_auth;
 mod m20261126_000003_create_api_keys;
 mod m20261126_000004_create_ai_usage;
+mod m20261127_000001_mask_key_labels;
 mod m20261201_213000_add_user_auth_stamp;
 
 /// Every migration, oldest first.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_add_password_auth::Migration),
             Box::new(m20261126_000003_create_api_keys::Migration),
             Box::new(m20261126_000004_create_ai_usage::Migration),
+            Box::new(m20261127_000001_mask_key_labels::Migration),
             Box::new(m20261201_213000_add_user_auth_stamp::Migration),
         ]
     }

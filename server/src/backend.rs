@@ -161,7 +161,8 @@ impl Backend for StudioBackend {
         language: String,
     ) -> Result<WorkspaceSummary, AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
-        workspaces::create(&self.state, &auth, &name, &language).await
+        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        workspaces::create(&self.state, &auth, &meta, &name, &language).await
     }
 
     async fn rename_workspace(

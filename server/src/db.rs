@@ -93,3 +93,27 @@ pub async fn is_reachable(db: &DatabaseConnection) -> bool {
         }
     }
 }
+
+/// Makes a transaction's first statement a write on the owner's `users` row, so that writers
+/// of one user's rows (a count, then an insert) queue instead of interleaving: on PostgreSQL
+/// the row stays locked until the transaction ends; on SQLite a writing transaction holds the
+/// database's write lock, and one that writes first waits its turn (`busy_timeout`) instead of
+/// failing to upgrade later.
+pub async fn lock_user(
+    txn: &sea_orm::DatabaseTransaction,
+    user_id: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    use crate::entities::user;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::UpdatedAt,
+            Expr::col(user::Column::UpdatedAt).into(),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}

@@ -6,7 +6,9 @@
 //! - [`ring`]: the ring as servers hold it, re-read when its file changes; [`open`]: loading
 //!   it at start-up, refused when it cannot open the stored keys.
 //! - [`rotate`]: the rewrap that moves stored keys to the primary version.
-//! - [`usecases`]: save, read status, use, remove; [`events`]: the key log.
+//! - [`usecases`]: read status, remove, and the re-exports of [`save`] (the limited, verified
+//!   save) and [`use_key`] (decrypt for a call; exact status changes); [`events`]: the bounded
+//!   key log.
 
 pub mod envelope;
 pub mod events;
@@ -15,4 +17,6 @@ pub mod keyring;
 pub mod open;
 pub mod ring;
 pub mod rotate;
+pub mod save;
+pub mod use_key;
 pub mod usecases;

@@ -1,16 +1,21 @@
 //! Workspace use cases. Every query is scoped to the caller: another user's workspace is "not
-//! found", exactly like a missing one.
+//! found", exactly like a missing one. Creation is limited twice: a cap on the workspaces one
+//! user holds (`LIMIT_WORKSPACES_PER_USER`), and a rate per user and per client address.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 
 use app::wire::{Workspace, WorkspaceSummary};
 use app::AppError;
 
 use crate::auth::ids::{looks_like_id, new_id};
-use crate::auth::usecases::db_failed;
+use crate::auth::usecases::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::workspace;
+use crate::rate_limit::{ip_key, user_key};
 use crate::state::AppState;
 
 const MAX_CODE: usize = 500_000;
@@ -82,27 +87,80 @@ pub async fn get(state: &AppState, auth: &AuthUser, id: &str) -> Result<Workspac
     })
 }
 
-/// Creates a workspace.
+/// Creates a workspace: the name and language are checked first (no slot for a bad request),
+/// then a slot per user and per client address is taken, then the cap on workspaces per user is
+/// checked and the row inserted in one transaction that locks the owner first, so a parallel
+/// burst cannot pass the cap.
 pub async fn create(
     state: &AppState,
     auth: &AuthUser,
+    meta: &RequestMeta,
     name: &str,
     language: &str,
 ) -> Result<WorkspaceSummary, AppError> {
+    let name = parse_name(name)?;
+    let language = parse_language(language)?;
+    let limits = &state.limits;
+    let now = state.clock.unix();
+    let user_slot = limits
+        .workspace_user
+        .try_acquire(&user_key(&auth.user_id), now)?;
+    let ip_slot = match limits.workspace_ip.try_acquire(&ip_key(meta.ip), now) {
+        Ok(slot) => slot,
+        Err(refused) => {
+            limits.workspace_user.refund(user_slot);
+            return Err(refused);
+        }
+    };
+    let result = insert_under_cap(state, auth, name, language).await;
+    if result.as_ref().is_err_and(|e| e.status >= 500) {
+        // The studio failed, not the caller: the attempt does not count.
+        limits.workspace_user.refund(user_slot);
+        limits.workspace_ip.refund(ip_slot);
+    }
+    result
+}
+
+async fn insert_under_cap(
+    state: &AppState,
+    auth: &AuthUser,
+    name: String,
+    language: String,
+) -> Result<WorkspaceSummary, AppError> {
+    let cap = state.config.limits.workspaces_per_user;
     let now = state.clock.now();
+    let txn = state.db.begin().await.map_err(db_failed)?;
+    crate::db::lock_user(&txn, &auth.user_id)
+        .await
+        .map_err(db_failed)?;
+    let owned = workspace::Entity::find()
+        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
+        .count(&txn)
+        .await
+        .map_err(db_failed)?;
+    if owned >= u64::try_from(cap).unwrap_or(u64::MAX) {
+        return Err(AppError::new(
+            409,
+            "Workspace limit reached",
+            format!(
+                "An account holds at most {cap} workspaces. Delete one you no longer need to make room."
+            ),
+        ));
+    }
     let row = workspace::ActiveModel {
         id: Set(new_id()),
         user_id: Set(auth.user_id.clone()),
-        name: Set(parse_name(name)?),
-        language: Set(parse_language(language)?),
+        name: Set(name),
+        language: Set(language),
         code: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
     };
     let w = workspace::Entity::insert(row)
-        .exec_with_returning(&state.db)
+        .exec_with_returning(&txn)
         .await
         .map_err(db_failed)?;
+    txn.commit().await.map_err(db_failed)?;
     Ok(summary(&w))
 }
 

@@ -8,7 +8,8 @@ use super::UserDto;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenRouterFacts {
-    /// OpenRouter's own masked label.
+    /// The key's mask, shown where OpenRouter's own label would be (that label carries hex
+    /// digits of the key that the mask does not show).
     pub label: Option<String>,
     /// Credit limit in USD; `None` is unlimited.
     pub limit: Option<f64>,

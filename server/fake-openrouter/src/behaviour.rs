@@ -23,6 +23,9 @@ pub(crate) enum KeyKind {
     RateLimited,
     /// Hex begins `0a11`: a management key, refused on completions.
     Management,
+    /// Hex begins `0401`: revoked after it was checked: `/key` answers as for a live key, and
+    /// completions get 401 (after the slow delay when the prompt has `SLOW`).
+    RevokedOnCalls,
 }
 
 /// A caller whose key passed authentication.
@@ -53,6 +56,8 @@ pub(crate) fn authenticate(headers: &HeaderMap) -> Result<Caller, ApiError> {
         KeyKind::RateLimited
     } else if hex.starts_with("0a11") {
         KeyKind::Management
+    } else if hex.starts_with("0401") {
+        KeyKind::RevokedOnCalls
     } else {
         KeyKind::Live
     };
@@ -72,6 +77,7 @@ impl Caller {
         match self.kind {
             KeyKind::Live => Ok(()),
             KeyKind::Management => Err(ApiError::ManagementKey),
+            KeyKind::RevokedOnCalls => Err(ApiError::UserNotFound),
             KeyKind::NoCredits => Err(ApiError::InsufficientCredits),
             KeyKind::RateLimited => Err(ApiError::RateLimited {
                 free_model: model_id.ends_with(":free"),
@@ -140,6 +146,7 @@ mod tests {
         assert_eq!(kind_of("0402"), Ok(KeyKind::NoCredits));
         assert_eq!(kind_of("0429"), Ok(KeyKind::RateLimited));
         assert_eq!(kind_of("0a11"), Ok(KeyKind::Management));
+        assert_eq!(kind_of("0401"), Ok(KeyKind::RevokedOnCalls));
     }
 
     #[test]

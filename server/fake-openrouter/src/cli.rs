@@ -18,6 +18,8 @@ Keys: `Authorization: Bearer sk-or-v1-<64 lowercase hex>`; the hex prefix picks 
   hex begins `0429`             429 on completions, with Retry-After and X-RateLimit-* headers
   hex begins `0a11`             management key: /key says is_management_key true;
                                 completions get 403
+  hex begins `0401`             revoked after it was checked: /key answers as live;
+                                completions get 401 (after the SLOW delay with SLOW)
   hex begins `b16b`             /key answers with a 64 MiB body (tests of read caps)
   any other well-formed key     live: /key shows limit 10, limit_remaining 9.5
 

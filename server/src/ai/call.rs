@@ -10,7 +10,7 @@ use crate::ai::{upstream_errors, Feature};
 use crate::openrouter::types::{ChatCompletionRequest, Usage};
 use crate::openrouter::UpstreamError;
 use crate::state::AppState;
-use crate::vault::key::OpenRouterKey;
+use crate::vault::key::{KeyOrigin, OpenRouterKey};
 
 /// A whole answer.
 pub(crate) struct Answer {
@@ -72,10 +72,11 @@ impl<'a> Call<'a> {
             mut record,
         } = self;
         let result = state.openrouter.chat(&key, &body).await;
+        let origin = key.origin().cloned();
         drop(key);
         let (completion, header_id) = match result {
             Ok(ok) => ok,
-            Err(e) => return Err(failed(state, user_id, &body.model, &e, record).await),
+            Err(e) => return Err(failed(state, user_id, origin, &body.model, &e, record).await),
         };
         let generation_id = header_id.or_else(|| completion.id.clone());
         record.set_generation_id(generation_id.clone());
@@ -118,6 +119,7 @@ impl<'a> Call<'a> {
             record,
         } = self;
         let result = state.openrouter.chat_stream(&key, &body).await;
+        let origin = key.origin().cloned();
         drop(key);
         match result {
             Ok(res) => Ok(Relay::new(
@@ -128,19 +130,21 @@ impl<'a> Call<'a> {
                 record,
                 slot,
             )),
-            Err(e) => Err(failed(state, user_id, &body.model, &e, record).await),
+            Err(e) => Err(failed(state, user_id, origin, &body.model, &e, record).await),
         }
     }
 }
 
+/// `origin` names the stored key the call was made with, so that a refusal marks that key only.
 async fn failed(
     state: &AppState,
     user_id: &str,
+    origin: Option<KeyOrigin>,
     model: &str,
     e: &UpstreamError,
     record: CallRecord,
 ) -> AppError {
-    let mapped = upstream_errors::handle(state, user_id, model, e).await;
+    let mapped = upstream_errors::handle(state, user_id, origin.as_ref(), model, e).await;
     record.finish(&format!("error:{}", mapped.kind));
     mapped.error
 }

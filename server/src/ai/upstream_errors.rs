@@ -6,6 +6,7 @@ use app::AppError;
 
 use crate::openrouter::UpstreamError;
 use crate::state::AppState;
+use crate::vault::key::KeyOrigin;
 use crate::vault::usecases as vault;
 
 /// The user's error, and the ledger's name for the failure (`error:<kind>`).
@@ -162,8 +163,15 @@ pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
 }
 
 /// Maps `e` for the user, logs it once, and acts on it: a rejected key is marked so in the
-/// vault (which writes a key-log event).
-pub async fn handle(state: &AppState, user_id: &str, model: &str, e: &UpstreamError) -> Mapped {
+/// vault (which writes a key-log event), if the stored key is still the one the call was made
+/// with (`origin`).
+pub async fn handle(
+    state: &AppState,
+    user_id: &str,
+    origin: Option<&KeyOrigin>,
+    model: &str,
+    e: &UpstreamError,
+) -> Mapped {
     let m = classify(e, model);
     let upstream_status = match e {
         UpstreamError::Status { status, .. } => *status,
@@ -178,7 +186,7 @@ pub async fn handle(state: &AppState, user_id: &str, model: &str, e: &UpstreamEr
         "an AI call failed upstream"
     );
     if m.key_rejected {
-        if let Err(err) = vault::mark_rejected(state, user_id).await {
+        if let Err(err) = vault::mark_rejected(state, user_id, origin).await {
             tracing::error!(user.id = %user_id, error = %err, "could not mark a rejected key");
         }
     }

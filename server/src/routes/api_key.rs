@@ -13,6 +13,7 @@ use crate::auth::usecases::RequestMeta;
 use crate::auth::AuthUser;
 use crate::error::HttpError;
 use crate::state::AppState;
+use crate::vault::events::parse_paging;
 use crate::vault::usecases as vault;
 use crate::web::json::ApiJson;
 
@@ -31,13 +32,6 @@ pub fn router() -> Router<AppState> {
 #[serde(rename_all = "camelCase")]
 struct SaveBody {
     api_key: SecretString,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Page {
-    page: Option<u32>,
-    per_page: Option<u32>,
 }
 
 async fn status(
@@ -69,18 +63,21 @@ async fn remove(
     Ok(Json(json!({"message": "API key removed successfully"})))
 }
 
+/// The query is read as plain pairs, which cannot fail to deserialise, so that every bad value
+/// gets the API's JSON 422 rather than the framework's text.
 async fn events(
     State(state): State<AppState>,
     auth: AuthUser,
-    Query(page): Query<Page>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<ApiKeyEventPage>, HttpError> {
+    let value = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let (page, per_page) = parse_paging(value("page"), value("perPage"))?;
     Ok(Json(
-        vault::key_events(
-            &state,
-            &auth,
-            page.page.unwrap_or(1),
-            page.per_page.unwrap_or(20),
-        )
-        .await?,
+        vault::key_events(&state, &auth, page, per_page).await?,
     ))
 }

@@ -10,7 +10,25 @@ const MAX_INPUT: usize = 256;
 
 /// A well-formed OpenRouter inference key: `sk-or-v1-` and 64 lowercase hex digits.
 #[derive(Clone)]
-pub struct OpenRouterKey(SecretString);
+pub struct OpenRouterKey {
+    secret: SecretString,
+    origin: Option<KeyOrigin>,
+}
+
+/// The stored row a decrypted key came from: its ciphertext and last six characters. What a
+/// call learns about the key (OpenRouter refused it) is written only to a row that still holds
+/// this ciphertext, never to a key the user saved while the call was in flight.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeyOrigin {
+    pub(crate) sealed: String,
+    pub(crate) last6: String,
+}
+
+impl std::fmt::Debug for KeyOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyOrigin(…{})", self.last6)
+    }
+}
 
 impl std::fmt::Debug for OpenRouterKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -49,23 +67,37 @@ impl OpenRouterKey {
         {
             return Err(invalid("After sk-or-v1-, an OpenRouter key has exactly 64 lowercase hexadecimal characters."));
         }
-        Ok(Self(SecretString::from(key.to_owned())))
+        Ok(Self {
+            secret: SecretString::from(key.to_owned()),
+            origin: None,
+        })
     }
 
-    /// Rebuilds a key decrypted from the vault (it was parsed before it was stored).
-    pub(crate) fn from_decrypted(secret: SecretString) -> Result<Self, AppError> {
-        Self::parse(secret.expose_secret())
+    /// Rebuilds a key decrypted from the vault (it was parsed before it was stored), tagged with
+    /// the ciphertext it came from.
+    pub(crate) fn from_decrypted(secret: SecretString, sealed: String) -> Result<Self, AppError> {
+        let mut key = Self::parse(secret.expose_secret())?;
+        key.origin = Some(KeyOrigin {
+            sealed,
+            last6: key.last6(),
+        });
+        Ok(key)
+    }
+
+    /// The stored row this key was decrypted from; `None` for a key typed in by the user.
+    pub fn origin(&self) -> Option<&KeyOrigin> {
+        self.origin.as_ref()
     }
 
     /// The key's last six characters (not secret: kept in the clear for the mask).
     pub fn last6(&self) -> String {
-        let k = self.0.expose_secret();
+        let k = self.secret.expose_secret();
         k[k.len() - 6..].to_owned()
     }
 
     /// The secret, for the cipher and the `Authorization` header only.
     pub fn secret(&self) -> &SecretString {
-        &self.0
+        &self.secret
     }
 }
 

@@ -1,3 +1,8 @@
+//! The key routes: the contract, the key log, and what the database holds.
+
+pub mod limits;
+mod log;
+
 use fake_openrouter::key;
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{json, Value};

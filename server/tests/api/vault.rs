@@ -1,6 +1,9 @@
 //! The vault under rotation, racing writers and a lost key ring, through the running server and
 //! the real `studio` binary.
 
+mod exact;
+mod ring_mode;
+
 use std::process::Command;
 
 use fake_openrouter::key;
@@ -12,9 +15,17 @@ use server::vault::keyring::KeyRing;
 use crate::ai::{chat, chat_requests, post_json, user_with_key};
 use crate::helpers::{client, spawn_app, TestApp};
 
+/// The `studio` binary: cargo's, or `STUDIO_TEST_BIN` (a copy, when several checkouts share
+/// one target directory and overwrite each other's build of it).
+pub fn studio_bin() -> std::path::PathBuf {
+    std::env::var_os("STUDIO_TEST_BIN")
+        .map(Into::into)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_studio").into())
+}
+
 /// Runs `studio <args>` against the app's database and key ring; returns its stdout.
 fn studio(app: &TestApp, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_studio"))
+    let out = Command::new(studio_bin())
         .args(args)
         .env_clear()
         .envs(app.settings.env())
@@ -276,7 +287,7 @@ async fn start_up_refuses_a_ring_that_is_lost_lacks_a_version_or_holds_other_key
 
     // The same through STUDIO_MASTER_KEYS, and the binary's own words.
     let env_ring = format!("1:{}", base64_of([7u8; 32]));
-    let out = Command::new(env!("CARGO_BIN_EXE_studio"))
+    let out = Command::new(studio_bin())
         .env_clear()
         .envs(app.settings.env())
         .env("STUDIO_MASTER_KEYS", &env_ring)

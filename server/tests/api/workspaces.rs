@@ -1,5 +1,7 @@
 //! Workspaces through the server functions the studio uses.
 
+mod limits;
+
 use serde_json::Value;
 
 use crate::helpers::{client, spawn_app, TestApp};

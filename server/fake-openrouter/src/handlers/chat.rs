@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::{
     app::AppState,
-    behaviour::{authenticate, route_model, Markers},
+    behaviour::{authenticate, route_model, KeyKind, Markers},
     catalogue::Model,
     completion::{Answer, ChatRequest, Generation},
     errors::ApiError,
@@ -27,9 +27,14 @@ pub(crate) async fn chat_completions(
 ) -> Result<Response, ApiError> {
     let caller = authenticate(&headers)?;
     let request = ChatRequest::parse(&body)?;
+    let markers = Markers::of(&request.last_user_text());
+    if markers.slow && caller.kind == KeyKind::RevokedOnCalls {
+        // A refusal that arrives late: what a call racing a key change sees.
+        tokio::time::sleep(state.config.slow_delay).await;
+        return Err(ApiError::UserNotFound);
+    }
     caller.may_complete(request.model_id())?;
     let model = route_model(request.model_id())?;
-    let markers = Markers::of(&request.last_user_text());
 
     if markers.slow {
         // Holds only this request's task; others are served meanwhile.

@@ -26,7 +26,9 @@ pub(crate) async fn key_info(headers: HeaderMap) -> Result<Response, ApiError> {
     let (limit, usage, limit_reset) = match caller.kind {
         KeyKind::Management => (None, 0.0, None),
         KeyKind::NoCredits => (Some(10.0), 10.0, Some("monthly")),
-        KeyKind::Live | KeyKind::RateLimited => (Some(10.0), 0.5, Some("monthly")),
+        KeyKind::Live | KeyKind::RateLimited | KeyKind::RevokedOnCalls => {
+            (Some(10.0), 0.5, Some("monthly"))
+        }
     };
     let limit_remaining = limit.map(|limit: f64| (limit - usage).max(0.0));
     Ok(Json(json!({ "data": {

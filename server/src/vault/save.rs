@@ -1,0 +1,182 @@
+//! Saving a key: the format check, the limits on live checks, OpenRouter's verdict, then the
+//! encrypted row and its log entry in one transaction.
+//!
+//! Every save that passes the format check is a live call to OpenRouter with the key, so the
+//! studio would otherwise be an oracle for testing stolen keys. A save takes a slot per user and
+//! per client address (IPv6 per /64) before that call, and keeps it whatever OpenRouter says
+//! about the key; only a failure on the studio's or OpenRouter's side (a 5xx or a timeout, when
+//! nothing was learnt about the key) hands the slots back.
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+
+use app::wire::UserDto;
+use app::AppError;
+
+use crate::auth::usecases::{current_user, db_failed, RequestMeta};
+use crate::auth::AuthUser;
+use crate::entities::user_api_key;
+use crate::openrouter::UpstreamError;
+use crate::rate_limit::{ip_key, user_key};
+use crate::state::AppState;
+use crate::vault::envelope;
+use crate::vault::events::log_event;
+use crate::vault::key::{mask, OpenRouterKey};
+use crate::vault::usecases::{lock_row, status};
+
+/// Validates `raw`, checks it with OpenRouter, encrypts and stores it. On any failure the
+/// previously stored key stays exactly as it was.
+pub async fn save_key(
+    state: &AppState,
+    auth: &AuthUser,
+    meta: &RequestMeta,
+    raw: &str,
+) -> Result<UserDto, AppError> {
+    // A malformed key is refused before it costs a slot: it reaches nobody.
+    let key = OpenRouterKey::parse(raw)?;
+    let limits = &state.limits;
+    let now = state.clock.unix();
+    let user_slot = limits
+        .key_save_user
+        .try_acquire(&user_key(&auth.user_id), now)?;
+    let ip_slot = match limits.key_save_ip.try_acquire(&ip_key(meta.ip), now) {
+        Ok(slot) => slot,
+        Err(refused) => {
+            limits.key_save_user.refund(user_slot);
+            return Err(refused);
+        }
+    };
+    let result = verify_and_store(state, auth, meta, &key).await;
+    if let Err(e) = &result {
+        if e.status >= 500 {
+            limits.key_save_user.refund(user_slot);
+            limits.key_save_ip.refund(ip_slot);
+        }
+    }
+    result
+}
+
+async fn verify_and_store(
+    state: &AppState,
+    auth: &AuthUser,
+    meta: &RequestMeta,
+    key: &OpenRouterKey,
+) -> Result<UserDto, AppError> {
+    let info = match state.openrouter.key_info(key).await {
+        Ok(info) => info,
+        Err(e) => return Err(verification_failed(state, auth, meta, key, e).await),
+    };
+    if info.is_management_key || info.is_provisioning_key {
+        return Err(AppError::new(
+            422,
+            "Management key",
+            "This is an OpenRouter management key, which cannot run completions. Create an \
+             inference key at openrouter.ai/settings/keys and use that instead.",
+        ));
+    }
+    let ring = state.ring.current();
+    let (sealed, kid) = envelope::seal(&ring, &auth.user_id, key.secret()).map_err(|e| {
+        tracing::error!(error = %e, "could not encrypt a key");
+        AppError::internal()
+    })?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await.map_err(db_failed)?;
+    let existed = lock_row(&txn, &auth.user_id).await?;
+    let row = user_api_key::ActiveModel {
+        user_id: Set(auth.user_id.clone()),
+        secret_enc: Set(sealed),
+        key_version: Set(i32::try_from(kid).unwrap_or(i32::MAX)),
+        last6: Set(key.last6()),
+        status: Set(status::ACTIVE.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        verified_at: Set(Some(now)),
+        // OpenRouter's label (`sk-or-v1-abc...def`) carries hex digits the mask does not show:
+        // the mask is stored in its place.
+        or_label: Set(info.label.as_ref().map(|_| mask(&key.last6()))),
+        or_limit: Set(info.limit),
+        or_limit_remaining: Set(info.limit_remaining),
+        or_limit_reset: Set(info.limit_reset.clone()),
+        or_usage: Set(info.usage),
+        or_is_free_tier: Set(info.is_free_tier),
+        or_expires_at: Set(info.expires_at.clone()),
+    };
+    use user_api_key::Column as C;
+    user_api_key::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(C::UserId)
+                .update_columns([
+                    C::SecretEnc,
+                    C::KeyVersion,
+                    C::Last6,
+                    C::Status,
+                    C::UpdatedAt,
+                    C::VerifiedAt,
+                    C::OrLabel,
+                    C::OrLimit,
+                    C::OrLimitRemaining,
+                    C::OrLimitReset,
+                    C::OrUsage,
+                    C::OrIsFreeTier,
+                    C::OrExpiresAt,
+                ])
+                .to_owned(),
+        )
+        .exec(&txn)
+        .await
+        .map_err(db_failed)?;
+    let kind = if existed { "replaced" } else { "set" };
+    log_event(&txn, &auth.user_id, kind, Some(meta), Some(key.last6())).await?;
+    txn.commit().await.map_err(db_failed)?;
+    tracing::info!(user.id = %auth.user_id, key.version = kid, event = kind, "API key stored");
+    current_user(state, auth).await
+}
+
+async fn verification_failed(
+    state: &AppState,
+    auth: &AuthUser,
+    meta: &RequestMeta,
+    key: &OpenRouterKey,
+    e: UpstreamError,
+) -> AppError {
+    match e {
+        UpstreamError::Status {
+            status: 401 | 403, ..
+        } => {
+            if let Err(err) = log_rejected_save(state, auth, meta, key).await {
+                tracing::warn!(user.id = %auth.user_id, error = %err, "could not log a refused key");
+            }
+            AppError::new(
+                422,
+                "Key rejected",
+                "OpenRouter rejected this key. Check that you copied the whole key and that it has not been revoked.",
+            )
+        }
+        other => {
+            tracing::warn!(error = %other, "could not verify a key with OpenRouter");
+            AppError::new(
+                503,
+                "OpenRouter unreachable",
+                "We could not reach OpenRouter to verify the key; nothing was changed. Please try again in a moment.",
+            )
+        }
+    }
+}
+
+async fn log_rejected_save(
+    state: &AppState,
+    auth: &AuthUser,
+    meta: &RequestMeta,
+    key: &OpenRouterKey,
+) -> Result<(), AppError> {
+    let txn = state.db.begin().await.map_err(db_failed)?;
+    log_event(
+        &txn,
+        &auth.user_id,
+        "rejected",
+        Some(meta),
+        Some(key.last6()),
+    )
+    .await?;
+    txn.commit().await.map_err(db_failed)
+}
