@@ -125,7 +125,14 @@ async fn one_users_usage_is_invisible_to_another_and_ranges_are_checked() {
 async fn the_ai_tables_migrate_down_and_up_again() {
     use migration::{Migrator, MigratorTrait};
     let app = spawn_app_with(&[]).await;
-    Migrator::down(&app.db, Some(1)).await.unwrap();
+    // Down to (and including) the AI migration, whatever was added after it.
+    let all = Migrator::migrations();
+    let ai = all
+        .iter()
+        .position(|m| m.name() == "m20261126_000004_create_ai_usage")
+        .unwrap();
+    let steps = u32::try_from(all.len() - ai).unwrap();
+    Migrator::down(&app.db, Some(steps)).await.unwrap();
     let gone = server::entities::ai_usage::Entity::find()
         .all(&app.db)
         .await;
