@@ -2,7 +2,8 @@
 //!
 //! - [`key`]: the `OpenRouterKey` newtype (parse, don't validate) and its public mask.
 //! - [`envelope`]: the encryption format (XChaCha20-Poly1305, bound to user and key version).
-//! - [`keyring`]: the versioned master keys, from the environment or a 0600 file.
+//! - [`keyring`]: the versioned master keys, from the environment or a 0600 file, whose mode
+//!   [`file_mode`] checks.
 //! - [`ring`]: the ring as servers hold it, re-read when its file changes; [`open`]: loading
 //!   it at start-up, refused when it cannot open the stored keys.
 //! - [`rotate`]: the rewrap that moves stored keys to the primary version.
@@ -12,6 +13,7 @@
 
 pub mod envelope;
 pub mod events;
+pub mod file_mode;
 pub mod key;
 pub mod keyring;
 pub mod open;

@@ -174,9 +174,10 @@ impl KeyRing {
         self.keys.contains_key(&kid)
     }
 
-    /// Reads a ring file, which must be private to its owner (see [`check_private`]).
+    /// Reads a ring file, which must be private to its owner
+    /// ([`crate::vault::file_mode::check_private`]).
     pub fn load_file(path: &Path) -> Result<Self, String> {
-        check_private(path)?;
+        crate::vault::file_mode::check_private(path)?;
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the key ring {}: {e}", path.display()))?;
         let file: RingFile = serde_json::from_str(&text)
@@ -222,27 +223,6 @@ impl KeyRing {
         std::fs::rename(&tmp, path).map_err(fail)?;
         Ok(())
     }
-}
-
-/// Refuses a ring file that users other than its owner may read or change (any group or other
-/// permission bit): whoever reads it can decrypt every stored key. The message names the file
-/// and the fix. On other systems than Unix there are no such bits to check.
-pub fn check_private(path: &Path) -> Result<(), String> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let meta = std::fs::metadata(path)
-            .map_err(|e| format!("cannot read the key ring {}: {e}", path.display()))?;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(format!(
-                "the key ring {path} is open to other users (mode {mode:03o}); make it private to \
-                 its owner with `chmod 600 {path}`",
-                path = path.display()
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Where the ring comes from.
@@ -301,28 +281,6 @@ mod tests {
             KeyRing::parse(&format!("1:{k}"), Some(2)).is_err(),
             "primary must exist"
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_ring_file_open_to_the_group_or_others_is_refused_with_the_fix() {
-        use std::os::unix::fs::PermissionsExt as _;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("keyring.json");
-        KeyRing::generate().save_file(&path).expect("saves");
-        for mode in [0o640, 0o604, 0o620, 0o666] {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
-            let err = KeyRing::load_file(&path).expect_err("refused");
-            assert!(
-                err.contains(&format!("chmod 600 {}", path.display())),
-                "{err}"
-            );
-            assert!(err.contains(&format!("{mode:03o}")), "{err}");
-        }
-        for mode in [0o600, 0o400] {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
-            assert!(KeyRing::load_file(&path).is_ok(), "{mode:o}");
-        }
     }
 
     #[test]

@@ -125,7 +125,7 @@ async fn one_users_usage_is_invisible_to_another_and_ranges_are_checked() {
 async fn the_ai_tables_migrate_down_and_up_again() {
     use migration::{Migrator, MigratorTrait};
     let app = spawn_app_with(&[]).await;
-    // Undo the AI migration and every later one (they are undone newest first).
+    // Down to (and including) the AI migration, whatever was added after it.
     let all = Migrator::migrations();
     let ai = all
         .iter()
