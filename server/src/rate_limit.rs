@@ -105,6 +105,33 @@ impl Limiter {
     }
 }
 
+/// Runs `work` under a slot of `per_user` for `user_id` and one of `per_address` for `ip`, taken
+/// together (both or neither) before it starts. A failure on the studio's or upstream's side
+/// (5xx) hands both back: the caller's attempt did not count. Anything else keeps them.
+pub async fn counted<T>(
+    per_user: &Limiter,
+    per_address: &Limiter,
+    user_id: &str,
+    ip: IpAddr,
+    now: i64,
+    work: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let user_slot = per_user.try_acquire(&user_key(user_id), now)?;
+    let ip_slot = match per_address.try_acquire(&ip_key(ip), now) {
+        Ok(slot) => slot,
+        Err(refused) => {
+            per_user.refund(user_slot);
+            return Err(refused);
+        }
+    };
+    let result = work.await;
+    if result.as_ref().is_err_and(|e| e.status >= 500) {
+        per_user.refund(user_slot);
+        per_address.refund(ip_slot);
+    }
+    result
+}
+
 /// The 429 every limit answers: which limit, and how long to wait.
 pub fn too_many(what: &str, retry_after: i64) -> AppError {
     let secs = u32::try_from(retry_after.max(1)).unwrap_or(u32::MAX);
@@ -241,6 +268,39 @@ mod tests {
             .filter(|ok| *ok)
             .count();
         assert_eq!(granted, 10);
+    }
+
+    #[tokio::test]
+    async fn counted_work_keeps_its_slots_unless_the_server_failed() {
+        let user = Limiter::new("tries", 2, 60);
+        let addr = Limiter::new("tries", 3, 60);
+        let ip: IpAddr = [10, 0, 0, 1].into();
+        let refused: Result<(), AppError> = Err(AppError::new(422, "No", "No."));
+        let failed: Result<(), AppError> = Err(AppError::unavailable());
+        assert!(counted(&user, &addr, "u", ip, 5, async { failed.clone() })
+            .await
+            .is_err());
+        assert!(counted(&user, &addr, "u", ip, 5, async { refused.clone() })
+            .await
+            .is_err());
+        assert!(counted(&user, &addr, "u", ip, 5, async { Ok(()) })
+            .await
+            .is_ok());
+        let over = counted(&user, &addr, "u", ip, 5, async { Ok(()) }).await;
+        assert_eq!(
+            over.map_err(|e| e.status),
+            Err(429),
+            "the 5xx was refunded, the rest kept"
+        );
+        assert!(counted(&user, &addr, "v", ip, 5, async { Ok(()) })
+            .await
+            .is_ok());
+        let over = counted(&user, &addr, "w", ip, 5, async { Ok(()) }).await;
+        assert_eq!(over.map_err(|e| e.status), Err(429), "the address is full");
+        assert!(
+            user.try_acquire(&user_key("w"), 5).is_ok(),
+            "the user slot taken before the address refused was handed back"
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::auth::ids::{looks_like_id, new_id};
 use crate::auth::usecases::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::workspace;
-use crate::rate_limit::{ip_key, user_key};
+use crate::rate_limit::counted;
 use crate::state::AppState;
 
 const MAX_CODE: usize = 500_000;
@@ -101,24 +101,15 @@ pub async fn create(
     let name = parse_name(name)?;
     let language = parse_language(language)?;
     let limits = &state.limits;
-    let now = state.clock.unix();
-    let user_slot = limits
-        .workspace_user
-        .try_acquire(&user_key(&auth.user_id), now)?;
-    let ip_slot = match limits.workspace_ip.try_acquire(&ip_key(meta.ip), now) {
-        Ok(slot) => slot,
-        Err(refused) => {
-            limits.workspace_user.refund(user_slot);
-            return Err(refused);
-        }
-    };
-    let result = insert_under_cap(state, auth, name, language).await;
-    if result.as_ref().is_err_and(|e| e.status >= 500) {
-        // The studio failed, not the caller: the attempt does not count.
-        limits.workspace_user.refund(user_slot);
-        limits.workspace_ip.refund(ip_slot);
-    }
-    result
+    counted(
+        &limits.workspace_user,
+        &limits.workspace_ip,
+        &auth.user_id,
+        meta.ip,
+        state.clock.unix(),
+        insert_under_cap(state, auth, name, language),
+    )
+    .await
 }
 
 async fn insert_under_cap(

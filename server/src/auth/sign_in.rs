@@ -31,6 +31,23 @@ fn rejected() -> AppError {
 }
 
 /// The account with `email`, read with its password hash and auth stamp in one query.
+/// Starts `browser`'s session as `u`, under the auth stamp read with the password hash.
+async fn begin(browser: &Browser<'_>, u: &user::Model, now: i64) -> Result<(), AppError> {
+    let who = SignedIn {
+        user_id: &u.id,
+        auth_stamp: u.auth_stamp,
+    };
+    let meta = browser.meta;
+    session::begin(
+        browser.session,
+        who,
+        now,
+        meta.user_agent.as_deref(),
+        meta.ip,
+    )
+    .await
+}
+
 async fn find_by_email(state: &AppState, email: &Email) -> Result<Option<user::Model>, AppError> {
     user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -86,19 +103,7 @@ async fn check_and_begin(
         Some(u) if ok => {
             throttle::clear(&state.db, &bucket).await?;
             state.limits.sign_in_ip.refund(slot);
-            let who = SignedIn {
-                user_id: &u.id,
-                auth_stamp: u.auth_stamp,
-            };
-            let meta = browser.meta;
-            session::begin(
-                browser.session,
-                who,
-                now,
-                meta.user_agent.as_deref(),
-                meta.ip,
-            )
-            .await?;
+            begin(browser, &u, now).await?;
             device::remember(state, browser.cookies, &u.id, known.as_ref());
             tracing::info!(user.id = %u.id, known_device = known.is_some(), "signed in");
             Ok(to_dto(u))
@@ -168,19 +173,7 @@ pub async fn sign_up(
         }
         Err(e) => return Err(db_failed(e)),
     };
-    let who = SignedIn {
-        user_id: &created.id,
-        auth_stamp: created.auth_stamp,
-    };
-    let meta = browser.meta;
-    session::begin(
-        browser.session,
-        who,
-        state.clock.unix(),
-        meta.user_agent.as_deref(),
-        meta.ip,
-    )
-    .await?;
+    begin(browser, &created, state.clock.unix()).await?;
     device::remember(state, browser.cookies, &created.id, None);
     tracing::info!(user.id = %created.id, "account created");
     Ok(to_dto(created))

@@ -17,7 +17,7 @@ use crate::auth::usecases::{current_user, db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::user_api_key;
 use crate::openrouter::UpstreamError;
-use crate::rate_limit::{ip_key, user_key};
+use crate::rate_limit::counted;
 use crate::state::AppState;
 use crate::vault::envelope;
 use crate::vault::events::log_event;
@@ -35,25 +35,15 @@ pub async fn save_key(
     // A malformed key is refused before it costs a slot: it reaches nobody.
     let key = OpenRouterKey::parse(raw)?;
     let limits = &state.limits;
-    let now = state.clock.unix();
-    let user_slot = limits
-        .key_save_user
-        .try_acquire(&user_key(&auth.user_id), now)?;
-    let ip_slot = match limits.key_save_ip.try_acquire(&ip_key(meta.ip), now) {
-        Ok(slot) => slot,
-        Err(refused) => {
-            limits.key_save_user.refund(user_slot);
-            return Err(refused);
-        }
-    };
-    let result = verify_and_store(state, auth, meta, &key).await;
-    if let Err(e) = &result {
-        if e.status >= 500 {
-            limits.key_save_user.refund(user_slot);
-            limits.key_save_ip.refund(ip_slot);
-        }
-    }
-    result
+    counted(
+        &limits.key_save_user,
+        &limits.key_save_ip,
+        &auth.user_id,
+        meta.ip,
+        state.clock.unix(),
+        verify_and_store(state, auth, meta, &key),
+    )
+    .await
 }
 
 async fn verify_and_store(
