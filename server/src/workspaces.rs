@@ -130,6 +130,9 @@ async fn insert_under_cap(
         .await
         .map_err(db_failed)?;
     if owned >= u64::try_from(cap).unwrap_or(u64::MAX) {
+        // Roll back now: a dropped transaction only queues its rollback, and on PostgreSQL the
+        // user's row would stay locked in the idle pooled connection until it is used again.
+        txn.rollback().await.map_err(db_failed)?;
         return Err(AppError::new(
             409,
             "Workspace limit reached",
