@@ -38,7 +38,7 @@ use crate::vault::open::open_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
-use crate::web::{panic, server_fn_status, unread_body};
+use crate::web::{page_deadline, panic, server_fn_status, unread_body};
 
 /// A built application: a bound listener and its router, ready to serve.
 pub struct Application {
@@ -207,6 +207,10 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            panic::Classifier::from_registered_server_fns(),
+            page_deadline::bound_pages,
+        ))
         .layer(middleware::from_fn_with_state(
             panic::Classifier::from_registered_server_fns(),
             panic::catch_panics,

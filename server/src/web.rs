@@ -1,12 +1,13 @@
 //! HTTP plumbing shared by the routes: JSON bodies and query strings with JSON errors, request
 //! metadata, and the cross-cutting layers (CSRF, security headers, page guard, panics answered as
-//! 500s in the caller's form, server-function errors with their own status, connections closed after an unread body).
+//! 500s in the caller's form, pages that stall ended, server-function errors with their own status, connections closed after an unread body).
 
 pub mod csrf;
 pub mod guard;
 pub mod headers;
 pub mod json;
 pub mod meta;
+pub mod page_deadline;
 pub mod panic;
 pub mod query;
 pub mod server_fn_status;

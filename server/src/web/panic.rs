@@ -128,7 +128,8 @@ pub fn response_for(kind: Kind) -> Response {
     }
 }
 
-const ERROR_PAGE_CSP: &str =
+/// The CSP of the error pages: no script, the site's own stylesheet.
+pub(crate) const ERROR_PAGE_CSP: &str =
     "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const ERROR_PAGE: &str = r#"<!DOCTYPE html>

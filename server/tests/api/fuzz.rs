@@ -20,6 +20,9 @@ use inputs::Body;
 /// every run of the suite.
 const DEFAULT_CASES: u32 = 1000;
 
+/// The sentence a stalled page ends with.
+const STALL_NOTE: &str = "This page took too long to finish loading.";
+
 /// The REST API, as `server/src/routes` registers it.
 const REST: &[(&str, &str)] = &[
     ("POST", "/api/auth/signup"),
@@ -184,17 +187,37 @@ async fn send(
         ),
         Body::Bytes(b) => req.body(b.clone()),
     };
-    let res = req.send().await.map_err(|e| {
-        format!("no answer: {e:?}")
-            .chars()
-            .take(500)
-            .collect::<String>()
-    })?;
+    let sent = std::time::Instant::now();
+    // The whole error chain and the time taken tell a timeout from a dropped connection.
+    let why = |e: reqwest::Error| {
+        let mut text = format!("after {:.1} s: {e}", sent.elapsed().as_secs_f64());
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        text.chars().take(500).collect::<String>()
+    };
+    let res = req
+        .send()
+        .await
+        .map_err(|e| format!("no answer {}", why(e)))?;
     let status = res.status().as_u16();
     let body = res
         .bytes()
         .await
-        .map_err(|e| format!("body cut off: {e}"))?;
+        .map_err(|e| format!("body cut off {}", why(e)))?;
+    if body
+        .windows(STALL_NOTE.len())
+        .any(|w| w == STALL_NOTE.as_bytes())
+    {
+        // The server ended a page that stalled (server::web::page_deadline): the browser got a
+        // whole answer, so it is not a failure here, but it is worth seeing.
+        eprintln!(
+            "warning: {} stalled and was ended by the page deadline",
+            target.path
+        );
+    }
     if status >= 500 {
         let text: String = String::from_utf8_lossy(&body).chars().take(500).collect();
         return Err(format!("{status}: {text}"));

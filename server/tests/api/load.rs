@@ -166,3 +166,75 @@ async fn shutting_down_finishes_the_request_in_progress_then_stops_serving() {
         "no longer listening"
     );
 }
+
+/// Sends `head` and then, in the background, `body_len` bytes of body in pieces, as a client
+/// still uploading does; returns everything the server sent until it closed the connection.
+async fn answer_while_uploading(
+    app: &crate::helpers::TestApp,
+    head: String,
+    body_len: usize,
+) -> String {
+    let stream = TcpStream::connect(app.addr).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    let upload = tokio::spawn(async move {
+        write.write_all(head.as_bytes()).await.unwrap();
+        let piece = vec![b'a'; 16 * 1024];
+        let mut sent = 0;
+        while sent < body_len {
+            if write.write_all(&piece).await.is_err() {
+                break;
+            }
+            sent += piece.len();
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match read.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    upload.abort();
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_sent_before_the_body_was_read_arrives_whole_while_the_client_still_uploads() {
+    let app = spawn_app_with(&[]).await;
+    for round in 0..20 {
+        // A page does not read a body: its answer ends the connection while the upload goes on.
+        let head = format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
+            8 * 1024 * 1024
+        );
+        let text = answer_while_uploading(&app, head, 8 * 1024 * 1024).await;
+        assert!(
+            text.starts_with("HTTP/1.1 200"),
+            "round {round}: {text:.200}"
+        );
+        assert!(
+            text.contains("</html>"),
+            "round {round}: the page arrived whole: {} bytes",
+            text.len()
+        );
+        assert!(
+            text.ends_with("0\r\n\r\n"),
+            "round {round}: the chunked body ended: {} bytes",
+            text.len()
+        );
+
+        // A route whose limit the body passes answers 413 before reading it.
+        let head = post_head("/api/user/api-key", 8 * 1024 * 1024);
+        let text = answer_while_uploading(&app, head, 8 * 1024 * 1024).await;
+        assert!(text.starts_with("HTTP/1.1 4"), "round {round}: {text:.300}");
+        assert!(
+            text.contains(r#""error""#),
+            "round {round}: the JSON body arrived: {text:.300}"
+        );
+    }
+}
