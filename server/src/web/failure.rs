@@ -28,12 +28,7 @@ pub fn in_callers_form(kind: Kind, error: AppError) -> Response {
             let status =
                 StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = serde_json::to_string(&error).unwrap_or_default();
-            (
-                status,
-                [(header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response()
+            (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
         Kind::Page => page(&error),
     }
@@ -122,7 +117,8 @@ mod tests {
 
     #[test]
     fn a_page_says_the_error_in_words_and_escapes_them() {
-        let res = page(&AppError::new(503, "Down <now>", "Try \"again\" & soon.").with_retry_after(5));
+        let res =
+            page(&AppError::new(503, "Down <now>", "Try \"again\" & soon.").with_retry_after(5));
         assert_eq!(res.status(), 503);
         assert_eq!(res.headers()[header::RETRY_AFTER], "5");
         let html = futures::executor::block_on(axum::body::to_bytes(res.into_body(), 1 << 16))

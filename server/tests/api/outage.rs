@@ -154,10 +154,19 @@ async fn a_database_outage_gets_503s_in_words_and_the_server_recovers_by_itself(
     // empty 500 must not reach the client.
     app.clock.advance(chrono::Duration::minutes(2));
     let touched = alice.get(app.url("/api/user/api-key"));
-    json_error(answers(touched).await, 503, "a request whose session is due a write").await;
+    json_error(
+        answers(touched).await,
+        503,
+        "a request whose session is due a write",
+    )
+    .await;
     let page = answers(alice.get(app.url("/settings"))).await;
     assert_eq!(page.status(), 503, "a page whose session is due a write");
-    assert!(page.text().await.unwrap().contains("temporarily unavailable"));
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("temporarily unavailable"));
 
     outage.end().await;
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -166,7 +175,11 @@ async fn a_database_outage_gets_503s_in_words_and_the_server_recovers_by_itself(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Nothing the outage refused was written: the key, its log, and no account for Bob.
-    assert_eq!(mask(&app, &alice).await, first_mask, "the refused save changed nothing");
+    assert_eq!(
+        mask(&app, &alice).await,
+        first_mask,
+        "the refused save changed nothing"
+    );
     let events = server::entities::api_key_event::Entity::find()
         .filter(server::entities::api_key_event::Column::UserId.eq(alice_id.as_str()))
         .count(&app.db)

@@ -67,7 +67,10 @@ impl Setup {
         let health = format!("http://{}/health", self.addr);
         loop {
             if let Ok(Some(status)) = child.try_wait() {
-                panic!("studio exited at start-up with {status}:\n{}", self.log_tail());
+                panic!(
+                    "studio exited at start-up with {status}:\n{}",
+                    self.log_tail()
+                );
             }
             if let Ok(res) = http.get(&health).send().await {
                 if res.status() == 200 {

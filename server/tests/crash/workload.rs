@@ -168,7 +168,9 @@ impl User {
     }
 
     async fn sign_in(&self, base: &str) -> bool {
-        self.counts().signed_in_again.fetch_add(1, Ordering::Relaxed);
+        self.counts()
+            .signed_in_again
+            .fetch_add(1, Ordering::Relaxed);
         let res = self
             .client
             .post(format!("{base}/api/auth/signin"))
