@@ -110,10 +110,15 @@ async fn a_database_outage_gets_503s_in_words_and_the_server_recovers_by_itself(
     outage.begin().await;
     // A key whose mask differs from the first one's.
     let second = key(&"b2".repeat(32));
-    let save = alice
-        .post(app.url("/api/user/api-key"))
-        .json(&json!({"apiKey": second}));
-    json_error(answers(save).await, 503, "a key save").await;
+    // A burst of saves at once, more than the pool has connections: every one answers, with
+    // a 503, and none of them writes anything.
+    let saves = (0..12).map(|_| {
+        let save = alice
+            .post(app.url("/api/user/api-key"))
+            .json(&json!({"apiKey": second}));
+        async move { json_error(answers(save).await, 503, "a key save").await }
+    });
+    futures::future::join_all(saves).await;
     let bob = app.new_client();
     let sign_up = bob
         .post(app.url("/api/auth/signup"))
@@ -197,4 +202,32 @@ async fn a_database_outage_gets_503s_in_words_and_the_server_recovers_by_itself(
     assert_eq!(saved.status(), 200, "saves work again");
     let now = mask(&app, &alice).await;
     assert!(now.as_str().unwrap().ends_with("b2b2b2"), "{now}");
+
+    // PostgreSQL once more, silent this time: connections stay open and nothing answers (lost
+    // packets). The pool tests a connection before handing it out, within its acquire timeout,
+    // so a request answers a 503 instead of waiting on the silence; then the server recovers.
+    if let Outage::Postgres(proxy) = &outage {
+        proxy.stall();
+        let read = alice.get(app.url("/api/user/api-key"));
+        json_error(answers(read).await, 503, "a read from a silent database").await;
+        let save = alice
+            .post(app.url("/api/user/api-key"))
+            .json(&json!({"apiKey": key("c3")}));
+        json_error(answers(save).await, 503, "a save to a silent database").await;
+        proxy.restore();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while answers(alice.get(app.url("/health"))).await.status() != 200 {
+            assert!(Instant::now() < deadline, "the server recovers by itself");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            mask(&app, &alice).await,
+            now,
+            "the silent save changed nothing"
+        );
+        let saved = app
+            .post(&alice, "/api/user/api-key", &json!({"apiKey": key("c3")}))
+            .await;
+        assert_eq!(saved.status(), 200, "saves work again");
+    }
 }

@@ -4,7 +4,8 @@
 //!   its database through a TCP proxy in the test; cutting it drops every proxied connection
 //!   and closes each new one as soon as it is accepted, which is what the app sees when the
 //!   database server goes away (connections reset, connects fail). Restoring it lets
-//!   connections through again.
+//!   connections through again. Stalling it keeps every connection open but forwards
+//!   nothing, as when packets to the database are lost: no error ever comes, only silence.
 //! - **SQLite**: there is no server to stop, and as root a `chmod` does not stop reads.
 //!   Replacing the file would not reach connections that have it open. In WAL mode readers
 //!   never wait for a writer, so what a running SQLite deployment really meets is a writer
@@ -16,19 +17,47 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use sea_orm::sqlx::{self, Connection as _};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
 use tokio::task::AbortHandle;
 
-/// A TCP proxy that can be cut and restored.
+/// A TCP proxy that can be cut (connections dropped, new ones refused), stalled (connections
+/// kept open but nothing forwarded, as when packets to the database are lost) and restored.
 pub struct Proxy {
     pub addr: SocketAddr,
     state: Arc<Mutex<ProxyState>>,
+    stalled: watch::Sender<bool>,
     accept: AbortHandle,
 }
 
 struct ProxyState {
     open: bool,
     connections: Vec<AbortHandle>,
+}
+
+/// Copies `from` to `to`, holding the bytes while the proxy is stalled.
+async fn forward(
+    mut from: OwnedReadHalf,
+    mut to: OwnedWriteHalf,
+    mut stalled: watch::Receiver<bool>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        while *stalled.borrow_and_update() {
+            if stalled.changed().await.is_err() {
+                return;
+            }
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
 }
 
 impl Proxy {
@@ -40,19 +69,28 @@ impl Proxy {
             open: true,
             connections: Vec::new(),
         }));
+        let (stalled, _) = watch::channel(false);
         let shared = state.clone();
+        let stall = stalled.clone();
         let accept = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
+            while let Ok((client, _)) = listener.accept().await {
                 let mut state = shared.lock().unwrap();
                 if !state.open {
                     // Refused: closed at once, before a byte is read.
                     drop(client);
                     continue;
                 }
+                let stall = stall.clone();
                 let task = tokio::spawn(async move {
-                    if let Ok(mut server) = TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                    }
+                    let Ok(server) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let (client_read, client_write) = client.into_split();
+                    let (server_read, server_write) = server.into_split();
+                    tokio::join!(
+                        forward(client_read, server_write, stall.subscribe()),
+                        forward(server_read, client_write, stall.subscribe()),
+                    );
                 });
                 state.connections.push(task.abort_handle());
             }
@@ -61,6 +99,7 @@ impl Proxy {
         Proxy {
             addr,
             state,
+            stalled,
             accept,
         }
     }
@@ -74,9 +113,15 @@ impl Proxy {
         }
     }
 
+    /// Keeps every connection, and accepts new ones, but forwards nothing.
+    pub fn stall(&self) {
+        self.stalled.send_replace(true);
+    }
+
     /// Lets connections through again.
     pub fn restore(&self) {
         self.state.lock().unwrap().open = true;
+        self.stalled.send_replace(false);
     }
 }
 
