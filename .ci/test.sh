@@ -23,6 +23,8 @@ cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-u
 
 step "cargo tests on SQLite"
 cargo test "${host_crates[@]}"
+step "crash harness on SQLite (kill -9 at random moments, 5 rounds)"
+CRASH_ROUNDS=5 cargo test -p server --test crash -- --ignored --nocapture
 
 step "cargo tests on PostgreSQL"
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -31,6 +33,9 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 STUDIO_TEST_POSTGRES_URL="$pg_admin_url" cargo test -p server
+step "crash harness on PostgreSQL (5 rounds)"
+STUDIO_TEST_POSTGRES_URL="$pg_admin_url" CRASH_ROUNDS=5 \
+  cargo test -p server --test crash -- --ignored --nocapture
 # Each test made its own database; drop them so runs do not pile up.
 psql "$pg_admin_url" -Atqc "select datname from pg_database where datname like 'studio_test_%'" \
   | while read -r db; do psql "$pg_admin_url" -qc "drop database if exists \"$db\"" >/dev/null; done

@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::db;
 use crate::error::StartupError;
 use crate::startup::Application;
-use crate::vault::keyring::KeyRingSource;
+use crate::vault::check;
+use crate::vault::keyring::{KeyRing, KeyRingSource};
 use crate::vault::rotate as rewrap;
 
 const SETTINGS: &str = "\
@@ -60,6 +61,10 @@ pub enum Command {
     RotateKey,
     /// Re-encrypt every stored API key under the current primary (finish an interrupted rotation).
     Rewrap,
+    /// Try every stored API key against every version of the key ring and report how many open
+    /// under exactly their own version; exits non-zero if any does not (rows already marked
+    /// unusable excepted). Changes nothing.
+    CheckKeys,
 }
 
 /// Runs the chosen command to completion.
@@ -72,6 +77,34 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
         }
         Command::RotateKey => rotate(config, true).await,
         Command::Rewrap => rotate(config, false).await,
+        Command::CheckKeys => check_keys(config).await,
+    }
+}
+
+async fn check_keys(config: Config) -> Result<(), StartupError> {
+    let db = db::connect(&config.database).await?;
+    db::migrate(&db, &config.database).await?;
+    let var = config.keyring.setting();
+    // The ring as it is, never a new one: a check must not create a ring file.
+    let ring = match &config.keyring {
+        KeyRingSource::File(path) => KeyRing::load_file(path),
+        KeyRingSource::Env { spec, primary } => {
+            use secrecy::ExposeSecret as _;
+            KeyRing::parse(spec.expose_secret(), *primary)
+        }
+    }
+    .map_err(|e| StartupError::config(var, e))?;
+    let found = check::check_all(&db, &ring)
+        .await
+        .map_err(|e| StartupError::Other(format!("cannot read the stored keys: {e}")))?;
+    println!("{}", found.report());
+    if found.passed() {
+        Ok(())
+    } else {
+        Err(StartupError::Other(format!(
+            "{} stored keys do not open under exactly their own version",
+            found.faults.len()
+        )))
     }
 }
 
@@ -83,9 +116,15 @@ async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
     if add_version {
         match &config.keyring {
             KeyRingSource::File(path) => {
-                ring = ring.with_new_primary();
-                ring.save_file(path)
-                    .map_err(|e| StartupError::config("STUDIO_KEYRING_FILE", e))?;
+                let config_error = |e| StartupError::config("STUDIO_KEYRING_FILE", e);
+                // Two rotations at once would each add "the next" version with its own key,
+                // and the later save would drop the key the earlier one encrypted rows under.
+                // So the file is read, extended and replaced under an exclusive lock.
+                let _lock = lock_ring_file(path).await.map_err(config_error)?;
+                ring = KeyRing::load_file(path)
+                    .map_err(config_error)?
+                    .with_new_primary();
+                ring.save_file(path).map_err(config_error)?;
                 println!(
                     "added master key version {} to {}",
                     ring.primary().0,
@@ -111,4 +150,24 @@ async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
         report.unusable
     );
     Ok(())
+}
+
+/// Takes the exclusive lock on `<ring file>.lock` (created if missing), waiting for another
+/// rotation to finish; released when the returned file is dropped, or by the kernel when the
+/// process dies.
+async fn lock_ring_file(path: &std::path::Path) -> Result<std::fs::File, String> {
+    let lock_path = path.with_extension("json.lock");
+    let shown = lock_path.display().to_string();
+    let locked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|e| format!("cannot lock {shown}: {e}"))?;
+    locked.map_err(|e| format!("cannot lock {shown}: {e}"))
 }

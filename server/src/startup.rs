@@ -38,7 +38,7 @@ use crate::vault::open::open_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
-use crate::web::{page_deadline, panic, server_fn_status, unread_body};
+use crate::web::{failure, page_deadline, panic, server_fn_status, unread_body};
 
 /// A built application: a bound listener and its router, ready to serve.
 pub struct Application {
@@ -205,6 +205,10 @@ pub fn router(state: AppState) -> Router {
             guard::require_sign_in,
         ))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            panic::Classifier::from_registered_server_fns(),
+            failure::no_bare_errors,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(

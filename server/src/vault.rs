@@ -6,11 +6,13 @@
 //!   [`file_mode`] checks.
 //! - [`ring`]: the ring as servers hold it, re-read when its file changes; [`open`]: loading
 //!   it at start-up, refused when it cannot open the stored keys.
-//! - [`rotate`]: the rewrap that moves stored keys to the primary version.
+//! - [`rotate`]: the rewrap that moves stored keys to the primary version; [`check`]: trying
+//!   every stored key against the ring (`studio check-keys`).
 //! - [`usecases`]: read status, remove, and the re-exports of [`save`] (the limited, verified
 //!   save) and [`use_key`] (decrypt for a call; exact status changes); [`events`]: the bounded
 //!   key log.
 
+pub mod check;
 pub mod envelope;
 pub mod events;
 pub mod file_mode;

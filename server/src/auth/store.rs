@@ -148,16 +148,32 @@ impl SessionStore for SeaOrmStore {
         // time would make every API call a database write. Unchanged data is written again only
         // once its last write is a minute old, so the idle timeout is exact to the minute.
         let stale = now - chrono::Duration::seconds(TOUCH_EVERY_SECS);
+        let due = Condition::all()
+            .add(session::Column::KeyHash.eq(key_hash(&record.id)))
+            .add(
+                Condition::any()
+                    .add(session::Column::Data.ne(data.clone()))
+                    .add(session::Column::LastSeenAt.lt(stale)),
+            );
+        // A read decides first: on SQLite even an UPDATE that matches no row takes the
+        // database's one write lock, so every signed-in request would queue behind every writer
+        // (and fail when a writer holds the lock past the busy timeout), though it writes nothing.
+        let needed: Option<String> = session::Entity::find()
+            .select_only()
+            .column(session::Column::KeyHash)
+            .filter(due.clone())
+            .into_tuple()
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        if needed.is_none() {
+            return Ok(());
+        }
         session::Entity::update_many()
-            .col_expr(session::Column::Data, Expr::value(data.clone()))
+            .col_expr(session::Column::Data, Expr::value(data))
             .col_expr(session::Column::ExpiresAt, Expr::value(self.expires_at()))
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
-            .filter(session::Column::KeyHash.eq(key_hash(&record.id)))
-            .filter(
-                Condition::any()
-                    .add(session::Column::Data.ne(data))
-                    .add(session::Column::LastSeenAt.lt(stale)),
-            )
+            .filter(due)
             .exec(&self.db)
             .await
             .map_err(backend)?;

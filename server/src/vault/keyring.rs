@@ -169,6 +169,11 @@ impl KeyRing {
             .collect()
     }
 
+    /// The versions the ring holds, lowest first.
+    pub fn versions(&self) -> impl Iterator<Item = u32> + '_ {
+        self.keys.keys().copied()
+    }
+
     /// Whether the ring has version `kid`.
     pub fn contains(&self, kid: u32) -> bool {
         self.keys.contains_key(&kid)

@@ -28,7 +28,8 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
     match caller(&state, req.extensions()).await {
         Ok(Some(_)) => next.run(req).await,
         Ok(None) => Redirect::to(&sign_in_for(req.uri())).into_response(),
-        Err(e) => crate::error::HttpError(e).into_response(),
+        // A page, so an HTML page: the database is down, say so in words.
+        Err(e) => crate::web::failure::page(&e),
     }
 }
 
