@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fake_openrouter::{key, FakeConfig, FakeOpenRouter};
-use server::auth::clock::SystemClock;
+use server::kit::clock::SystemClock;
 use server::config::Config;
 use server::Application;
 

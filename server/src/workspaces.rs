@@ -11,7 +11,7 @@ use sea_orm::{
 use app::wire::{Workspace, WorkspaceSummary};
 use app::AppError;
 
-use crate::auth::ids::{looks_like_id, new_id};
+use crate::kit::ids::{looks_like_id, new_id};
 use crate::auth::usecases::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::workspace;

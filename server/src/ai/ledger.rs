@@ -17,7 +17,7 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use tokio::sync::mpsc;
 
 use crate::ai::Feature;
-use crate::auth::ids::new_id;
+use crate::kit::ids::new_id;
 use crate::entities::ai_usage;
 use crate::openrouter::types::Usage;
 

@@ -14,7 +14,7 @@ use secrecy::SecretString;
 use app::wire::UserDto;
 use app::AppError;
 
-use crate::auth::ids::new_id;
+use crate::kit::ids::new_id;
 use crate::auth::session::{self, SignedIn};
 use crate::auth::usecases::{db_failed, parse_name, to_dto, Browser};
 use crate::auth::{device, throttle, Email, Password};

@@ -22,8 +22,8 @@ use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use crate::auth::clock::Clock;
-use crate::auth::ids::new_id;
+use crate::kit::clock::Clock;
+use crate::kit::ids::new_id;
 use crate::auth::session::keys;
 use crate::entities::{session, user};
 

@@ -11,7 +11,7 @@ use tower_sessions::Session;
 use app::wire::{SessionInfo, UserDto};
 use app::AppError;
 
-use crate::auth::ids::looks_like_id;
+use crate::kit::ids::looks_like_id;
 use crate::auth::store::{key_hash, recorded_stamp};
 use crate::auth::AuthUser;
 use crate::entities::{session as session_row, user};

@@ -14,7 +14,7 @@ use sea_orm::{
 use app::wire::{ApiKeyEvent, ApiKeyEventPage};
 use app::AppError;
 
-use crate::auth::ids::new_id;
+use crate::kit::ids::new_id;
 use crate::auth::usecases::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::api_key_event;

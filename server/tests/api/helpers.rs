@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use fake_openrouter::{FakeConfig, FakeOpenRouter};
 use sea_orm::DatabaseConnection;
-use server::auth::clock::OffsetClock;
+use server::kit::clock::OffsetClock;
 use server::config::{Config, DatabaseUrl};
 use server::Application;
 use std::sync::Arc;
