@@ -12,7 +12,8 @@ use app::wire::{Workspace, WorkspaceSummary};
 use app::AppError;
 
 use crate::kit::ids::{looks_like_id, new_id};
-use crate::auth::usecases::{db_failed, RequestMeta};
+use crate::auth::usecases::RequestMeta;
+use crate::kit::db_failed;
 use crate::auth::AuthUser;
 use crate::entities::workspace;
 use crate::rate_limit::counted;

@@ -8,7 +8,7 @@ use app::wire::ModelPreferences;
 use app::AppError;
 
 use crate::ai::{Feature, DEFAULT_MODEL};
-use crate::auth::usecases::db_failed;
+use crate::kit::db_failed;
 use crate::entities::user_model_prefs;
 use crate::state::AppState;
 

@@ -21,7 +21,7 @@ use crate::ai::prompts::{self, CursorWindow, WorkspaceContext};
 use crate::ai::stream::{wire_usage, Finish, Relay};
 use crate::ai::{prefs, Feature};
 use crate::kit::ids::looks_like_id;
-use crate::auth::usecases::db_failed;
+use crate::kit::db_failed;
 use crate::auth::AuthUser;
 use crate::entities::workspace;
 use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};

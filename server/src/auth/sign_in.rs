@@ -16,7 +16,8 @@ use app::AppError;
 
 use crate::kit::ids::new_id;
 use crate::auth::session::{self, SignedIn};
-use crate::auth::usecases::{db_failed, parse_name, to_dto, Browser};
+use crate::auth::usecases::{parse_name, to_dto, Browser};
+use crate::kit::db_failed;
 use crate::auth::{device, throttle, Email, Password};
 use crate::entities::user;
 use crate::rate_limit::{ip_key, Slot};

@@ -11,6 +11,7 @@ use tower_sessions::Session;
 use app::wire::{SessionInfo, UserDto};
 use app::AppError;
 
+use crate::kit::db_failed;
 use crate::kit::ids::looks_like_id;
 use crate::auth::store::{key_hash, recorded_stamp};
 use crate::auth::AuthUser;
@@ -39,11 +40,6 @@ pub struct Browser<'a> {
     pub cookies: &'a Cookies,
     /// Client IP and user agent.
     pub meta: &'a RequestMeta,
-}
-
-pub(crate) fn db_failed(e: sea_orm::DbErr) -> AppError {
-    tracing::error!(error = %e, "database query failed");
-    AppError::unavailable()
 }
 
 pub(crate) fn to_dto(u: user::Model) -> UserDto {

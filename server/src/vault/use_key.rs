@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Transa
 
 use app::AppError;
 
-use crate::auth::usecases::db_failed;
+use crate::kit::db_failed;
 use crate::entities::user_api_key;
 use crate::state::AppState;
 use crate::vault::envelope::{self, EnvelopeError};
