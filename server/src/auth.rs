@@ -8,7 +8,6 @@
 //! per address ([`crate::rate_limit`]) and per account in the database ([`throttle`]), with a
 //! known-device cookie ([`device`]) that keeps the owner's own browser out of the account's lock.
 
-pub mod client_ip;
 pub mod device;
 pub mod email;
 pub mod extract;

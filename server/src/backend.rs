@@ -17,9 +17,9 @@ use crate::ai::usecases::{self as ai, AiReply};
 use crate::auth::usecases::Browser;
 use crate::auth::{extract, session, usecases};
 use crate::routes::health;
+use crate::kit::request_meta;
 use crate::state::AppState;
 use crate::vault::usecases as vault;
-use crate::web::meta::request_meta;
 use crate::workspaces;
 
 /// The server-side use cases, as server functions reach them.
@@ -62,7 +62,7 @@ impl Backend for StudioBackend {
         password: Redacted,
         name: Option<String>,
     ) -> Result<UserDto, AppError> {
-        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        let meta = request_meta(&self.state.config.trusted_proxies, &req.extensions, &req.headers);
         let password = SecretString::from(password.0);
         let (session, cookies) = (session_of(req)?, cookies_of(req)?);
         let browser = Browser {
@@ -79,7 +79,7 @@ impl Backend for StudioBackend {
         email: String,
         password: Redacted,
     ) -> Result<UserDto, AppError> {
-        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        let meta = request_meta(&self.state.config.trusted_proxies, &req.extensions, &req.headers);
         let password = SecretString::from(password.0);
         let (session, cookies) = (session_of(req)?, cookies_of(req)?);
         let browser = Browser {
@@ -123,14 +123,14 @@ impl Backend for StudioBackend {
 
     async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<UserDto, AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
-        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        let meta = request_meta(&self.state.config.trusted_proxies, &req.extensions, &req.headers);
         let secret = SecretString::from(api_key.0);
         vault::save_key(&self.state, &auth, &meta, secret.expose_secret()).await
     }
 
     async fn remove_key(&self, req: &Parts) -> Result<(), AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
-        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        let meta = request_meta(&self.state.config.trusted_proxies, &req.extensions, &req.headers);
         vault::remove_key(&self.state, &auth, &meta).await
     }
 
@@ -161,7 +161,7 @@ impl Backend for StudioBackend {
         language: String,
     ) -> Result<WorkspaceSummary, AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
-        let meta = request_meta(&self.state, &req.extensions, &req.headers);
+        let meta = request_meta(&self.state.config.trusted_proxies, &req.extensions, &req.headers);
         workspaces::create(&self.state, &auth, &meta, &name, &language).await
     }
 

@@ -1,12 +1,10 @@
-//! HTTP plumbing shared by the routes: JSON bodies and query strings with JSON errors, request
-//! metadata, and the cross-cutting layers (CSRF, security headers, page guard, panics answered as
+//! HTTP plumbing shared by the routes: JSON bodies and query strings with JSON errors, and the cross-cutting layers (CSRF, security headers, page guard, panics answered as
 //! 500s in the caller's form, server-function errors with their own status, connections closed after an unread body).
 
 pub mod csrf;
 pub mod guard;
 pub mod headers;
 pub mod json;
-pub mod meta;
 pub mod panic;
 pub mod query;
 pub mod server_fn_status;

@@ -12,8 +12,7 @@ use app::wire::{Workspace, WorkspaceSummary};
 use app::AppError;
 
 use crate::kit::ids::{looks_like_id, new_id};
-use crate::auth::usecases::RequestMeta;
-use crate::kit::db_failed;
+use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::workspace;
 use crate::rate_limit::counted;

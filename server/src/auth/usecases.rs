@@ -2,8 +2,6 @@
 //! Signing in and up live in [`crate::auth::sign_in`], the password change in
 //! [`crate::auth::password_change`]; both are re-exported here.
 
-use std::net::IpAddr;
-
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tower_cookies::Cookies;
 use tower_sessions::Session;
@@ -11,7 +9,7 @@ use tower_sessions::Session;
 use app::wire::{SessionInfo, UserDto};
 use app::AppError;
 
-use crate::kit::db_failed;
+use crate::kit::{db_failed, RequestMeta};
 use crate::kit::ids::looks_like_id;
 use crate::auth::store::{key_hash, recorded_stamp};
 use crate::auth::AuthUser;
@@ -20,15 +18,6 @@ use crate::state::AppState;
 
 pub use crate::auth::password_change::change_password;
 pub use crate::auth::sign_in::{sign_in, sign_up};
-
-/// Where a request came from, for throttling and the session list.
-#[derive(Debug, Clone)]
-pub struct RequestMeta {
-    /// The client IP (trusted-proxy aware).
-    pub ip: IpAddr,
-    /// The `User-Agent` header.
-    pub user_agent: Option<String>,
-}
 
 /// The browser a request comes from: its session, its cookies (for the known-device cookie) and
 /// where it is.

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use app::wire::{ApiKeyEventPage, ApiKeySaved, ApiKeyStatus};
 
-use crate::auth::usecases::RequestMeta;
+use crate::kit::RequestMeta;
 use crate::auth::AuthUser;
 use crate::error::HttpError;
 use crate::state::AppState;

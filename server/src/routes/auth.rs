@@ -12,7 +12,8 @@ use tower_sessions::Session;
 
 use app::wire::{SessionList, UserEnvelope};
 
-use crate::auth::usecases::{self, Browser, RequestMeta};
+use crate::auth::usecases::{self, Browser};
+use crate::kit::RequestMeta;
 use crate::auth::{session, AuthUser};
 use crate::error::HttpError;
 use crate::state::AppState;

@@ -15,8 +15,7 @@ use app::wire::{ApiKeyEvent, ApiKeyEventPage};
 use app::AppError;
 
 use crate::kit::ids::new_id;
-use crate::auth::usecases::RequestMeta;
-use crate::kit::db_failed;
+use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::api_key_event;
 use crate::state::AppState;

@@ -13,8 +13,8 @@ use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 use app::wire::UserDto;
 use app::AppError;
 
-use crate::auth::usecases::{current_user, RequestMeta};
-use crate::kit::db_failed;
+use crate::auth::usecases::current_user;
+use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::user_api_key;
 use crate::openrouter::UpstreamError;

@@ -11,8 +11,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Transa
 use app::wire::{ApiKeyStatus, OpenRouterFacts};
 use app::AppError;
 
-use crate::auth::usecases::RequestMeta;
-use crate::kit::db_failed;
+use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::user_api_key;
 use crate::state::AppState;
