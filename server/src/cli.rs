@@ -2,11 +2,10 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, KeyRingSource};
 use crate::db;
 use crate::error::StartupError;
 use crate::startup::Application;
-use crate::vault::keyring::KeyRingSource;
 use crate::vault::rotate as rewrap;
 
 const SETTINGS: &str = "\

@@ -9,7 +9,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 use crate::entities::user_api_key;
 use crate::error::StartupError;
 use crate::vault::envelope;
-use crate::vault::keyring::{KeyRing, KeyRingSource};
+use crate::config::KeyRingSource;
+use crate::vault::keyring::KeyRing;
 use crate::vault::ring::SharedRing;
 use crate::vault::rotate::versions_in_use;
 use crate::vault::usecases::status;
