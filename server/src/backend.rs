@@ -16,7 +16,7 @@ use tower_sessions::Session;
 use crate::ai::usecases::{self as ai, AiReply};
 use crate::auth::usecases::Browser;
 use crate::auth::{extract, session, usecases};
-use crate::routes::health;
+use crate::health;
 use crate::kit::request_meta;
 use crate::state::AppState;
 use crate::vault::usecases as vault;
