@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+pub mod format;
+
 use crate::error::AppError;
 use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
 
@@ -41,26 +43,10 @@ pub async fn key_events(page: u32) -> Result<ApiKeyEventPage, AppError> {
     run(backend.key_events(&req, page)).await
 }
 
-/// The format check the browser runs while the user types (the server checks again).
+/// The format check the browser runs while the user types ([`format::check`], the same rule
+/// the server parses keys with).
 pub fn format_hint(input: &str) -> Option<&'static str> {
-    let key = input.trim();
-    if key.is_empty() {
-        return None;
-    }
-    let Some(hex) = key.strip_prefix("sk-or-v1-") else {
-        return Some("OpenRouter keys start with sk-or-v1-.");
-    };
-    if !hex
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        return Some("After sk-or-v1-, only lowercase hexadecimal characters (0-9, a-f).");
-    }
-    match hex.len() {
-        64 => None,
-        n if n < 64 => Some("Too short: the part after sk-or-v1- has 64 characters."),
-        _ => Some("Too long: the part after sk-or-v1- has 64 characters."),
-    }
+    format::check(input).err().and_then(format::KeyFormatError::hint)
 }
 
 #[cfg(test)]
