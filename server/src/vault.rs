@@ -1,6 +1,7 @@
 //! The key vault: each user's OpenRouter key, validated, encrypted at rest, and never shown again.
 //!
-//! - [`key`]: the `OpenRouterKey` newtype (parse, don't validate) and its public mask.
+//! - [`key`]: a stored key as the vault hands it out (an [`crate::openrouter::ApiKey`] and the
+//!   row it came from) and its public mask.
 //! - [`envelope`]: the encryption format (XChaCha20-Poly1305, bound to user and key version).
 //! - [`keyring`]: the versioned master keys, from the environment or a 0600 file, whose mode
 //!   [`file_mode`] checks.

@@ -26,7 +26,7 @@ use crate::auth::AuthUser;
 use crate::entities::workspace;
 use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};
 use crate::state::AppState;
-use crate::vault::key::OpenRouterKey;
+use crate::vault::key::StoredKey;
 use crate::vault::usecases as vault;
 
 /// Completions are short; this is their length cap when the request sets none.
@@ -173,7 +173,7 @@ pub async fn generate(
     }))
 }
 
-async fn require_key(state: &AppState, user_id: &str) -> Result<OpenRouterKey, AppError> {
+async fn require_key(state: &AppState, user_id: &str) -> Result<StoredKey, AppError> {
     vault::stored_key(state, user_id)
         .await?
         .ok_or_else(key_required)

@@ -22,7 +22,8 @@ use crate::rate_limit::counted;
 use crate::state::AppState;
 use crate::vault::envelope;
 use crate::vault::events::log_event;
-use crate::vault::key::{mask, OpenRouterKey};
+use crate::openrouter::ApiKey;
+use crate::vault::key::mask;
 use crate::vault::usecases::{lock_row, status};
 
 /// Validates `raw`, checks it with OpenRouter, encrypts and stores it. On any failure the
@@ -34,7 +35,7 @@ pub async fn save_key(
     raw: &str,
 ) -> Result<UserDto, AppError> {
     // A malformed key is refused before it costs a slot: it reaches nobody.
-    let key = OpenRouterKey::parse(raw)?;
+    let key = ApiKey::parse(raw)?;
     let limits = &state.limits;
     counted(
         &limits.key_save_user,
@@ -51,7 +52,7 @@ async fn verify_and_store(
     state: &AppState,
     auth: &AuthUser,
     meta: &RequestMeta,
-    key: &OpenRouterKey,
+    key: &ApiKey,
 ) -> Result<UserDto, AppError> {
     let info = match state.openrouter.key_info(key).await {
         Ok(info) => info,
@@ -127,7 +128,7 @@ async fn verification_failed(
     state: &AppState,
     auth: &AuthUser,
     meta: &RequestMeta,
-    key: &OpenRouterKey,
+    key: &ApiKey,
     e: UpstreamError,
 ) -> AppError {
     match e {
@@ -158,7 +159,7 @@ async fn log_rejected_save(
     state: &AppState,
     auth: &AuthUser,
     meta: &RequestMeta,
-    key: &OpenRouterKey,
+    key: &ApiKey,
 ) -> Result<(), AppError> {
     let txn = state.db.begin().await.map_err(db_failed)?;
     log_event(

@@ -17,7 +17,7 @@ use crate::entities::user_api_key;
 use crate::state::AppState;
 use crate::vault::envelope::{self, EnvelopeError};
 use crate::vault::events::log_event;
-use crate::vault::key::{KeyOrigin, OpenRouterKey};
+use crate::vault::key::{KeyOrigin, StoredKey};
 use crate::vault::usecases::{key_rejected, status, unusable};
 
 /// This server's ring lacks the version the stored key is under.
@@ -35,7 +35,7 @@ fn ring_lacks_version() -> AppError {
 pub async fn stored_key(
     state: &AppState,
     user_id: &str,
-) -> Result<Option<OpenRouterKey>, AppError> {
+) -> Result<Option<StoredKey>, AppError> {
     let Some(row) = user_api_key::Entity::find_by_id(user_id.to_owned())
         .one(&state.db)
         .await
@@ -53,7 +53,7 @@ pub async fn stored_key(
     let kid = u32::try_from(row.key_version).unwrap_or(0);
     let opened = envelope::open(&state.ring.current(), user_id, kid, &row.secret_enc);
     let failure = match opened {
-        Ok(secret) => match OpenRouterKey::from_decrypted(secret, row.secret_enc.clone()) {
+        Ok(secret) => match StoredKey::from_decrypted(secret, row.secret_enc.clone()) {
             Ok(key) => return Ok(Some(key)),
             // It opened, so it is authentic, yet it is no key: it can never be used.
             Err(_) => EnvelopeError::Unauthentic,
@@ -74,7 +74,7 @@ pub async fn stored_key(
 }
 
 /// Marks the key a call was made with as rejected by OpenRouter, and logs it; a key saved
-/// since (another ciphertext) is left alone. `origin` is [`OpenRouterKey::origin`].
+/// since (another ciphertext) is left alone. `origin` is [`StoredKey::origin`].
 pub async fn mark_rejected(
     state: &AppState,
     user_id: &str,
