@@ -50,7 +50,7 @@ pub trait Backend: Send + Sync + 'static {
     /// The caller's key status (mask and facts; never the key).
     async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError>;
     /// Verifies, encrypts and stores a key for the caller.
-    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<UserDto, AppError>;
+    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError>;
     /// Removes the caller's key.
     async fn remove_key(&self, req: &Parts) -> Result<(), AppError>;
     /// A page of the caller's key log.

@@ -121,7 +121,7 @@ impl Backend for StudioBackend {
         vault::key_status(&self.state, &auth).await
     }
 
-    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<UserDto, AppError> {
+    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError> {
         let auth = extract::require(&self.state, &req.extensions).await?;
         let meta = request_meta(&self.state.config.trusted_proxies, &req.extensions, &req.headers);
         let secret = SecretString::from(api_key.0);

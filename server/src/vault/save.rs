@@ -10,10 +10,8 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 
-use app::wire::UserDto;
 use app::AppError;
 
-use crate::auth::usecases::current_user;
 use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::user_api_key;
@@ -33,7 +31,7 @@ pub async fn save_key(
     auth: &AuthUser,
     meta: &RequestMeta,
     raw: &str,
-) -> Result<UserDto, AppError> {
+) -> Result<(), AppError> {
     // A malformed key is refused before it costs a slot: it reaches nobody.
     let key = ApiKey::parse(raw)?;
     let limits = &state.limits;
@@ -53,7 +51,7 @@ async fn verify_and_store(
     auth: &AuthUser,
     meta: &RequestMeta,
     key: &ApiKey,
-) -> Result<UserDto, AppError> {
+) -> Result<(), AppError> {
     let info = match state.openrouter.key_info(key).await {
         Ok(info) => info,
         Err(e) => return Err(verification_failed(state, auth, meta, key, e).await),
@@ -121,7 +119,7 @@ async fn verify_and_store(
     log_event(&txn, &auth.user_id, kind, Some(meta), Some(key.last6())).await?;
     txn.commit().await.map_err(db_failed)?;
     tracing::info!(user.id = %auth.user_id, key.version = kid, event = kind, "API key stored");
-    current_user(state, auth).await
+    Ok(())
 }
 
 async fn verification_failed(
