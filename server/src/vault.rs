@@ -10,10 +10,11 @@
 //! - [`rotate`]: the rewrap that moves stored keys to the primary version.
 //! - [`usecases`]: read status, remove, and the re-exports of [`save`] (the limited, verified
 //!   save) and [`use_key`] (decrypt for a call; exact status changes); [`events`]: the bounded
-//!   key log.
+//!   key log; [`facts`]: what OpenRouter reported about a key, mapped once.
 
 pub mod envelope;
 pub mod events;
+pub mod facts;
 pub mod file_mode;
 pub mod key;
 pub mod keyring;

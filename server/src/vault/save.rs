@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::vault::envelope;
 use crate::vault::events::log_event;
 use crate::openrouter::ApiKey;
-use crate::vault::key::mask;
+use crate::vault::facts;
 use crate::vault::usecases::{lock_row, status};
 
 /// Validates `raw`, checks it with OpenRouter, encrypts and stores it. On any failure the
@@ -72,7 +72,7 @@ async fn verify_and_store(
     let now = state.clock.now();
     let txn = state.db.begin().await.map_err(db_failed)?;
     let existed = lock_row(&txn, &auth.user_id).await?;
-    let row = user_api_key::ActiveModel {
+    let mut row = user_api_key::ActiveModel {
         user_id: Set(auth.user_id.clone()),
         secret_enc: Set(sealed),
         key_version: Set(i32::try_from(kid).unwrap_or(i32::MAX)),
@@ -81,35 +81,25 @@ async fn verify_and_store(
         created_at: Set(now),
         updated_at: Set(now),
         verified_at: Set(Some(now)),
-        // OpenRouter's label (`sk-or-v1-abc...def`) carries hex digits the mask does not show:
-        // the mask is stored in its place.
-        or_label: Set(info.label.as_ref().map(|_| mask(&key.last6()))),
-        or_limit: Set(info.limit),
-        or_limit_remaining: Set(info.limit_remaining),
-        or_limit_reset: Set(info.limit_reset.clone()),
-        or_usage: Set(info.usage),
-        or_is_free_tier: Set(info.is_free_tier),
-        or_expires_at: Set(info.expires_at.clone()),
+        ..Default::default()
     };
+    facts::set_on(&mut row, facts::from_key_info(&info, &key.last6()));
     use user_api_key::Column as C;
     user_api_key::Entity::insert(row)
         .on_conflict(
             OnConflict::column(C::UserId)
-                .update_columns([
-                    C::SecretEnc,
-                    C::KeyVersion,
-                    C::Last6,
-                    C::Status,
-                    C::UpdatedAt,
-                    C::VerifiedAt,
-                    C::OrLabel,
-                    C::OrLimit,
-                    C::OrLimitRemaining,
-                    C::OrLimitReset,
-                    C::OrUsage,
-                    C::OrIsFreeTier,
-                    C::OrExpiresAt,
-                ])
+                .update_columns(
+                    [
+                        C::SecretEnc,
+                        C::KeyVersion,
+                        C::Last6,
+                        C::Status,
+                        C::UpdatedAt,
+                        C::VerifiedAt,
+                    ]
+                    .into_iter()
+                    .chain(facts::COLUMNS),
+                )
                 .to_owned(),
         )
         .exec(&txn)

@@ -8,7 +8,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
-use app::wire::{ApiKeyStatus, OpenRouterFacts};
+use app::wire::ApiKeyStatus;
 use app::AppError;
 
 use crate::kit::{db_failed, RequestMeta};
@@ -17,6 +17,7 @@ use crate::entities::user_api_key;
 use crate::state::AppState;
 pub use crate::vault::events::key_events;
 use crate::vault::events::log_event;
+use crate::vault::facts;
 use crate::vault::key::mask;
 pub use crate::vault::save::save_key;
 pub use crate::vault::use_key::{mark_rejected, stored_key};
@@ -68,21 +69,11 @@ pub async fn key_status(state: &AppState, auth: &AuthUser) -> Result<ApiKeyStatu
         Some(r) => ApiKeyStatus {
             has_api_key: true,
             api_key: Some(mask(&r.last6)),
+            openrouter: Some(facts::of_row(&r)),
             status: Some(r.status),
             created_at: Some(r.created_at.to_rfc3339()),
             updated_at: Some(r.updated_at.to_rfc3339()),
             verified_at: r.verified_at.map(|t| t.to_rfc3339()),
-            openrouter: Some(OpenRouterFacts {
-                // The mask, never OpenRouter's label (which shows more of the key), even for a
-                // row stored before labels were replaced.
-                label: r.or_label.map(|_| mask(&r.last6)),
-                limit: r.or_limit,
-                limit_remaining: r.or_limit_remaining,
-                limit_reset: r.or_limit_reset,
-                usage: r.or_usage,
-                is_free_tier: r.or_is_free_tier,
-                expires_at: r.or_expires_at,
-            }),
         },
     })
 }
