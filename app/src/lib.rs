@@ -9,6 +9,7 @@ pub mod components;
 pub mod error;
 pub mod keys;
 pub mod pages;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ports;
 #[cfg(feature = "ssr")]
