@@ -8,6 +8,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use app::rules::language::InvalidLanguage;
 use app::wire::{Workspace, WorkspaceSummary};
 use app::AppError;
 
@@ -20,33 +21,23 @@ use crate::state::AppState;
 
 const MAX_CODE: usize = 500_000;
 
+/// A workspace's name: [`app::rules::name`], and not empty.
 fn parse_name(name: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(AppError::new(
+    match app::rules::name::parse_name(name) {
+        Ok(Some(name)) => Ok(name.to_owned()),
+        _ => Err(AppError::new(
             422,
             "Invalid name",
             "Workspace names are 1 to 100 characters.",
-        ));
+        )),
     }
-    Ok(name.to_owned())
 }
 
+/// A workspace's language: [`app::rules::language`], stored lowercased so the list reads alike.
 fn parse_language(language: &str) -> Result<String, AppError> {
-    let l = language.trim().to_lowercase();
-    if l.is_empty()
-        || l.len() > 40
-        || !l
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c))
-    {
-        return Err(AppError::new(
-            422,
-            "Invalid language",
-            "Choose a language such as rust, python or typescript.",
-        ));
-    }
-    Ok(l)
+    app::rules::language::parse_language(language)
+        .map(str::to_lowercase)
+        .map_err(|_| AppError::new(422, "Invalid language", InvalidLanguage::MESSAGE))
 }
 
 fn summary(w: &workspace::Model) -> WorkspaceSummary {

@@ -39,18 +39,20 @@ pub(crate) fn to_dto(u: user::Model) -> UserDto {
     }
 }
 
+/// An account's optional name: [`app::rules::name`]; blank is no name.
 pub(crate) fn parse_name(name: Option<String>) -> Result<Option<String>, AppError> {
-    let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    match name {
-        Some(n) if n.chars().count() > 100 || n.chars().any(char::is_control) => {
-            Err(AppError::new(
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    app::rules::name::parse_name(&name)
+        .map(|n| n.map(str::to_owned))
+        .map_err(|_| {
+            AppError::new(
                 422,
                 "Invalid name",
                 "Names are at most 100 characters, without control characters.",
-            ))
-        }
-        other => Ok(other),
-    }
+            )
+        })
 }
 
 /// The signed-in user's profile.
