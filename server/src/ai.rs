@@ -18,7 +18,6 @@ pub mod limits;
 pub mod models;
 pub mod prefs;
 pub mod prompts;
-pub mod sse;
 pub mod stream;
 pub mod upstream_errors;
 pub mod usage;
