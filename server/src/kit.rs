@@ -12,6 +12,7 @@ pub mod client_ip;
 pub mod db_error;
 pub mod request_meta;
 pub mod ids;
+pub mod owned;
 
 pub(crate) use db_error::db_failed;
 pub use clock::{Clock, OffsetClock, SystemClock};

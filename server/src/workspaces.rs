@@ -13,6 +13,7 @@ use app::wire::{Workspace, WorkspaceSummary};
 use app::AppError;
 
 use crate::kit::ids::{looks_like_id, new_id};
+use crate::kit::owned::{delete_owned, update_owned, Owned};
 use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::workspace;
@@ -20,6 +21,11 @@ use crate::rate_limit::counted;
 use crate::state::AppState;
 
 const MAX_CODE: usize = 500_000;
+
+impl Owned for workspace::Entity {
+    const ID: workspace::Column = workspace::Column::Id;
+    const OWNER: workspace::Column = workspace::Column::UserId;
+}
 
 /// A workspace's name: [`app::rules::name`], and not empty.
 fn parse_name(name: &str) -> Result<String, AppError> {
@@ -156,18 +162,10 @@ async fn update(
     col: workspace::Column,
     value: String,
 ) -> Result<(), AppError> {
-    let res = workspace::Entity::update_many()
+    let update = workspace::Entity::update_many()
         .col_expr(col, Expr::value(value))
-        .col_expr(workspace::Column::UpdatedAt, Expr::value(state.clock.now()))
-        .filter(workspace::Column::Id.eq(id))
-        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
-        .exec(&state.db)
-        .await
-        .map_err(db_failed)?;
-    if res.rows_affected == 0 {
-        return Err(AppError::not_found("workspace"));
-    }
-    Ok(())
+        .col_expr(workspace::Column::UpdatedAt, Expr::value(state.clock.now()));
+    update_owned(&state.db, update, id, &auth.user_id, "workspace").await
 }
 
 /// Renames one of the caller's workspaces.
@@ -199,14 +197,5 @@ pub async fn save_code(
 
 /// Deletes one of the caller's workspaces.
 pub async fn delete(state: &AppState, auth: &AuthUser, id: &str) -> Result<(), AppError> {
-    let res = workspace::Entity::delete_many()
-        .filter(workspace::Column::Id.eq(id))
-        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
-        .exec(&state.db)
-        .await
-        .map_err(db_failed)?;
-    if res.rows_affected == 0 {
-        return Err(AppError::not_found("workspace"));
-    }
-    Ok(())
+    delete_owned::<workspace::Entity>(&state.db, id, &auth.user_id, "workspace").await
 }

@@ -9,6 +9,7 @@ use tower_sessions::Session;
 use app::wire::{SessionInfo, UserDto};
 use app::AppError;
 
+use crate::kit::owned::{delete_owned, Owned};
 use crate::kit::{db_failed, RequestMeta};
 use crate::kit::ids::looks_like_id;
 use crate::auth::store::{key_hash, recorded_stamp};
@@ -53,6 +54,11 @@ pub(crate) fn parse_name(name: Option<String>) -> Result<Option<String>, AppErro
                 "Names are at most 100 characters, without control characters.",
             )
         })
+}
+
+impl Owned for session_row::Entity {
+    const ID: session_row::Column = session_row::Column::Id;
+    const OWNER: session_row::Column = session_row::Column::UserId;
 }
 
 /// The signed-in user's profile.
@@ -105,16 +111,7 @@ pub async fn end_session(state: &AppState, auth: &AuthUser, id: &str) -> Result<
     if !looks_like_id(id) {
         return Err(AppError::not_found("session"));
     }
-    let res = session_row::Entity::delete_many()
-        .filter(session_row::Column::Id.eq(id))
-        .filter(session_row::Column::UserId.eq(auth.user_id.as_str()))
-        .exec(&state.db)
-        .await
-        .map_err(db_failed)?;
-    if res.rows_affected == 0 {
-        return Err(AppError::not_found("session"));
-    }
-    Ok(())
+    delete_owned::<session_row::Entity>(&state.db, id, &auth.user_id, "session").await
 }
 
 /// Ends every session of the caller's except the current one.
