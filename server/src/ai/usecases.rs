@@ -6,8 +6,6 @@
 //! unless OpenRouter offers it); a slot under the per-user cap (429); then one upstream call,
 //! with a ledger record that is written however the call ends.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
 use app::wire::{
     ChatMessage, ChatReply, ChatRequest, CodeCompletionReply, CodeCompletionRequest,
     GenerateCodeReply, GenerateCodeRequest,
@@ -20,14 +18,12 @@ use crate::ai::limits;
 use crate::ai::prompts::{self, CursorWindow, WorkspaceContext};
 use crate::ai::stream::{wire_usage, Finish, Relay};
 use crate::ai::{prefs, Feature};
-use crate::kit::ids::looks_like_id;
-use crate::kit::db_failed;
 use crate::auth::AuthUser;
-use crate::entities::workspace;
 use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};
 use crate::state::AppState;
 use crate::vault::key::StoredKey;
 use crate::vault::usecases as vault;
+use crate::workspaces;
 
 /// Completions are short; this is their length cap when the request sets none.
 const COMPLETION_MAX_TOKENS: u32 = 256;
@@ -98,7 +94,7 @@ pub async fn complete(
     limits::check_completion(&req)?;
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
-    let ws = workspace_context(state, user_id, req.workspace_id.as_deref()).await?;
+    let ws = workspace_context(state, auth, req.workspace_id.as_deref()).await?;
     let model = prefs::model_for(
         state,
         user_id,
@@ -144,7 +140,7 @@ pub async fn generate(
     limits::check_generation(&req)?;
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
-    let ws = workspace_context(state, user_id, req.workspace_id.as_deref()).await?;
+    let ws = workspace_context(state, auth, req.workspace_id.as_deref()).await?;
     let model =
         prefs::model_for(state, user_id, Feature::GenerateCode, req.model.as_deref()).await?;
     let (language, prompt, context) = (req.language, req.prompt, req.context);
@@ -182,26 +178,17 @@ async fn require_key(state: &AppState, user_id: &str) -> Result<StoredKey, AppEr
 /// The caller's workspace `id` as prompt context; 404 if it is not theirs (or does not exist).
 async fn workspace_context(
     state: &AppState,
-    user_id: &str,
+    auth: &AuthUser,
     id: Option<&str>,
 ) -> Result<Option<WorkspaceContext>, AppError> {
     let Some(id) = id else {
         return Ok(None);
     };
-    if !looks_like_id(id) {
-        return Err(AppError::not_found("workspace"));
-    }
-    let row = workspace::Entity::find()
-        .filter(workspace::Column::Id.eq(id))
-        .filter(workspace::Column::UserId.eq(user_id))
-        .one(&state.db)
-        .await
-        .map_err(db_failed)?
-        .ok_or_else(|| AppError::not_found("workspace"))?;
+    let w = workspaces::get(state, auth, id).await?;
     Ok(Some(WorkspaceContext {
-        name: row.name,
-        language: row.language,
-        code: row.code,
+        name: w.summary.name,
+        language: w.summary.language,
+        code: w.code,
     }))
 }
 
