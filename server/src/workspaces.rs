@@ -139,7 +139,7 @@ async fn insert_under_cap(
         ));
     }
     let row = workspace::ActiveModel {
-        id: Set(new_id()),
+        id: Set(new_id(now)),
         user_id: Set(auth.user_id.clone()),
         name: Set(name),
         language: Set(language),

@@ -155,7 +155,7 @@ impl CallRecord {
         };
         let latency = self.started.elapsed().as_millis();
         ai_usage::ActiveModel {
-            id: Set(new_id()),
+            id: Set(new_id(self.created_at)),
             user_id: Set(std::mem::take(&mut self.user_id)),
             feature: Set(self.feature.as_str().to_owned()),
             model: Set(std::mem::take(&mut self.model)),

@@ -154,7 +154,7 @@ pub async fn sign_up(
     let hash = state.hasher.hash(&password).await?;
     let now = state.clock.now();
     let model = user::ActiveModel {
-        id: Set(new_id()),
+        id: Set(new_id(now)),
         email: Set(email.as_str().to_owned()),
         name: Set(name),
         created_at: Set(now),

@@ -120,7 +120,7 @@ impl SessionStore for SeaOrmStore {
         // A collision of 128-bit random ids is not expected; retry a few times all the same.
         for _ in 0..3 {
             let row = session::ActiveModel {
-                id: Set(new_id()),
+                id: Set(new_id(now)),
                 key_hash: Set(key_hash(&record.id)),
                 user_id: Set(user_id.clone()),
                 data: Set(data.clone()),

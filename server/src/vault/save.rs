@@ -106,7 +106,7 @@ async fn verify_and_store(
         .await
         .map_err(db_failed)?;
     let kind = if existed { "replaced" } else { "set" };
-    log_event(&txn, &auth.user_id, kind, Some(meta), Some(key.last6())).await?;
+    log_event(&txn, &auth.user_id, kind, Some(meta), Some(key.last6()), now).await?;
     txn.commit().await.map_err(db_failed)?;
     tracing::info!(user.id = %auth.user_id, key.version = kid, event = kind, "API key stored");
     Ok(())
@@ -156,6 +156,7 @@ async fn log_rejected_save(
         "rejected",
         Some(meta),
         Some(key.last6()),
+        state.clock.now(),
     )
     .await?;
     txn.commit().await.map_err(db_failed)

@@ -102,7 +102,15 @@ async fn swap_status(
     let txn = state.db.begin().await.map_err(db_failed)?;
     let swapped = swap_in(&txn, user_id, origin, to).await?;
     if swapped {
-        log_event(&txn, user_id, event, None, Some(origin.last6.clone())).await?;
+        log_event(
+            &txn,
+            user_id,
+            event,
+            None,
+            Some(origin.last6.clone()),
+            state.clock.now(),
+        )
+        .await?;
     }
     txn.commit().await.map_err(db_failed)?;
     Ok(swapped)

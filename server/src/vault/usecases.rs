@@ -112,7 +112,15 @@ pub async fn remove_key(
             .exec(&txn)
             .await
             .map_err(db_failed)?;
-        log_event(&txn, &auth.user_id, "removed", Some(meta), Some(old.last6)).await?;
+        log_event(
+            &txn,
+            &auth.user_id,
+            "removed",
+            Some(meta),
+            Some(old.last6),
+            state.clock.now(),
+        )
+        .await?;
         tracing::info!(user.id = %auth.user_id, "API key removed");
     }
     txn.commit().await.map_err(db_failed)
