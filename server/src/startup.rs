@@ -80,7 +80,7 @@ impl Application {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        let ai = AiServices::new(&config, &openrouter, db.clone());
+        let ai = AiServices::new(&config, &openrouter, db.clone(), Arc::clone(&clock));
         let state = AppState {
             leptos_options: leptos_options(&config),
             db,
