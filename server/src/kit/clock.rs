@@ -45,3 +45,41 @@ impl Clock for OffsetClock {
         Utc::now() + Duration::seconds(self.offset_secs.load(Ordering::SeqCst))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Every file under `dir` that reads the wall clock directly.
+    fn direct_reads(dir: &Path, found: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                direct_reads(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("kit/clock.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for needle in ["Utc::now()", "SystemTime::now()"] {
+                    if text.contains(needle) {
+                        found.push(format!("{}: {needle}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_server_code_reads_the_wall_clock_past_the_clock() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        assert!(src.join("kit/clock.rs").is_file(), "{}", src.display());
+        let mut found = Vec::new();
+        direct_reads(&src, &mut found);
+        assert!(
+            found.is_empty(),
+            "take the time from the `Clock` in the state instead: {found:#?}"
+        );
+    }
+}
