@@ -9,7 +9,8 @@ use std::{
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use crate::{
-    app::{self, AppState},
+    app,
+    state::AppState,
     config::FakeConfig,
     recording::RecordedRequest,
 };

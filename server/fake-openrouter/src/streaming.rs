@@ -17,7 +17,7 @@ use futures::{stream, StreamExt};
 use serde_json::{json, Value};
 
 use crate::{
-    app::AppState,
+    state::AppState,
     catalogue::Model,
     completion::{Answer, Generation},
 };

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde_json::json;
 
 use crate::{
-    app::AppState,
+    state::AppState,
     behaviour::{authenticate, route_model, KeyKind, Markers},
     catalogue::Model,
     completion::{Answer, ChatRequest, Generation},
