@@ -1,5 +1,5 @@
-//! Key-vault server functions. The key travels to the server once, inside a [`Redacted`], and
-//! nothing the server sends back contains it.
+//! Key-vault server functions, their port and their registration. The key travels to the server
+//! once, inside a [`Redacted`], and nothing the server sends back contains it.
 
 use leptos::prelude::*;
 
@@ -10,6 +10,8 @@ use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
+#[cfg(feature = "ssr")]
+use ssr::KeysPort as _;
 
 /// The caller's key status.
 #[server(endpoint = "key_status")]
@@ -47,6 +49,38 @@ pub async fn key_events(page: u32) -> Result<ApiKeyEventPage, AppError> {
 /// the server parses keys with).
 pub fn format_hint(input: &str) -> Option<&'static str> {
     format::check(input).err().and_then(format::KeyFormatError::hint)
+}
+
+/// The server side of this file: the port `server` implements, and the registration list.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use http::request::Parts;
+    use leptos::server_fn::axum::register_explicit;
+
+    use super::{KeyEvents, KeyStatus, RemoveKey, SaveKey};
+    use crate::error::AppError;
+    use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
+
+    /// The key-vault use cases the UI reaches.
+    #[async_trait::async_trait]
+    pub trait KeysPort: Send + Sync + 'static {
+        /// The caller's key status (mask and facts; never the key).
+        async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError>;
+        /// Verifies, encrypts and stores a key for the caller.
+        async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError>;
+        /// Removes the caller's key.
+        async fn remove_key(&self, req: &Parts) -> Result<(), AppError>;
+        /// A page of the caller's key log.
+        async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError>;
+    }
+
+    /// Registers this file's server functions.
+    pub fn register() {
+        register_explicit::<KeyStatus>();
+        register_explicit::<SaveKey>();
+        register_explicit::<RemoveKey>();
+        register_explicit::<KeyEvents>();
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! functions reach server-side use cases through the [`ports::Backend`] port, which the `server`
 //! crate implements and provides through Leptos context.
 
+pub mod ai;
 pub mod auth;
 pub mod components;
 pub mod error;

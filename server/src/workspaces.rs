@@ -10,12 +10,15 @@ use sea_orm::{
 
 use app::rules::language::InvalidLanguage;
 use app::wire::{Workspace, WorkspaceSummary};
+use app::workspaces::ssr::WorkspacesPort;
 use app::AppError;
+use http::request::Parts;
 
 use crate::kit::ids::{looks_like_id, new_id};
 use crate::kit::owned::{delete_owned, update_owned, Owned};
 use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
+use crate::backend::StudioBackend;
 use crate::entities::workspace;
 use crate::rate_limit::counted;
 use crate::state::AppState;
@@ -198,4 +201,47 @@ pub async fn save_code(
 /// Deletes one of the caller's workspaces.
 pub async fn delete(state: &AppState, auth: &AuthUser, id: &str) -> Result<(), AppError> {
     delete_owned::<workspace::Entity>(&state.db, id, &auth.user_id, "workspace").await
+}
+
+#[async_trait::async_trait]
+impl WorkspacesPort for StudioBackend {
+    async fn list_workspaces(&self, req: &Parts) -> Result<Vec<WorkspaceSummary>, AppError> {
+        list(&self.state, &self.caller(req).await?).await
+    }
+
+    async fn get_workspace(&self, req: &Parts, id: String) -> Result<Workspace, AppError> {
+        get(&self.state, &self.caller(req).await?, &id).await
+    }
+
+    async fn create_workspace(
+        &self,
+        req: &Parts,
+        name: String,
+        language: String,
+    ) -> Result<WorkspaceSummary, AppError> {
+        let auth = self.caller(req).await?;
+        create(&self.state, &auth, &self.meta(req), &name, &language).await
+    }
+
+    async fn rename_workspace(
+        &self,
+        req: &Parts,
+        id: String,
+        name: String,
+    ) -> Result<(), AppError> {
+        rename(&self.state, &self.caller(req).await?, &id, &name).await
+    }
+
+    async fn save_workspace_code(
+        &self,
+        req: &Parts,
+        id: String,
+        code: String,
+    ) -> Result<(), AppError> {
+        save_code(&self.state, &self.caller(req).await?, &id, code).await
+    }
+
+    async fn delete_workspace(&self, req: &Parts, id: String) -> Result<(), AppError> {
+        delete(&self.state, &self.caller(req).await?, &id).await
+    }
 }

@@ -7,7 +7,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::error_text::ErrorText;
 use crate::wire::{CodeCompletionRequest, GenerateCodeRequest, Workspace};
-use crate::workspaces::{get_workspace, CompleteCode, GenerateCode, SaveWorkspaceCode};
+use crate::ai::{CompleteCode, GenerateCode};
+use crate::workspaces::{get_workspace, SaveWorkspaceCode};
 
 /// The workspace page.
 #[component]

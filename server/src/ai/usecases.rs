@@ -6,19 +6,22 @@
 //! unless OpenRouter offers it); a slot under the per-user cap (429); then one upstream call,
 //! with a ledger record that is written however the call ends.
 
+use app::ai::ssr::AiPort;
 use app::wire::{
     ChatMessage, ChatReply, ChatRequest, CodeCompletionReply, CodeCompletionRequest,
-    GenerateCodeReply, GenerateCodeRequest,
+    GenerateCodeReply, GenerateCodeRequest, UsageReport,
 };
 use app::AppError;
+use http::request::Parts;
 
 use crate::ai::call::Call;
 use crate::ai::clean;
 use crate::ai::limits;
 use crate::ai::prompts::{self, CursorWindow, WorkspaceContext};
 use crate::ai::stream::{wire_usage, Finish, Relay};
-use crate::ai::{prefs, Feature};
+use crate::ai::{prefs, usage, Feature};
 use crate::auth::AuthUser;
+use crate::backend::StudioBackend;
 use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};
 use crate::state::AppState;
 use crate::vault::key::StoredKey;
@@ -208,5 +211,35 @@ fn request(
         stream_options: stream.then_some(StreamOptions {
             include_usage: true,
         }),
+    }
+}
+
+#[async_trait::async_trait]
+impl AiPort for StudioBackend {
+    async fn complete_code(
+        &self,
+        req: &Parts,
+        input: CodeCompletionRequest,
+    ) -> Result<CodeCompletionReply, AppError> {
+        complete(&self.state, &self.caller(req).await?, input).await
+    }
+
+    async fn generate_code(
+        &self,
+        req: &Parts,
+        mut input: GenerateCodeRequest,
+    ) -> Result<GenerateCodeReply, AppError> {
+        let auth = self.caller(req).await?;
+        // A server function answers whole; streams are the REST route's.
+        input.stream = false;
+        match generate(&self.state, &auth, input).await? {
+            AiReply::Whole(reply) => Ok(reply),
+            AiReply::Stream(_) => Err(AppError::internal()),
+        }
+    }
+
+    async fn usage(&self, req: &Parts, days: u32) -> Result<UsageReport, AppError> {
+        let auth = self.caller(req).await?;
+        usage::report_last_days(&self.state, &auth.user_id, days).await
     }
 }

@@ -6,14 +6,18 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tower_cookies::Cookies;
 use tower_sessions::Session;
 
-use app::wire::{SessionInfo, UserDto};
+use app::auth::ssr::AuthPort;
+use app::wire::{Redacted, SessionInfo, UserDto};
 use app::AppError;
+use http::request::Parts;
+use secrecy::SecretString;
 
 use crate::kit::owned::{delete_owned, Owned};
 use crate::kit::{db_failed, RequestMeta};
 use crate::kit::ids::looks_like_id;
 use crate::auth::store::{key_hash, recorded_stamp};
-use crate::auth::AuthUser;
+use crate::auth::{extract, session, AuthUser};
+use crate::backend::StudioBackend;
 use crate::entities::{session as session_row, user};
 use crate::state::AppState;
 
@@ -126,4 +130,80 @@ pub async fn end_other_sessions(state: &AppState, auth: &AuthUser) -> Result<u64
         .await
         .map_err(db_failed)?
         .rows_affected)
+}
+
+fn session_of(req: &Parts) -> Result<Session, AppError> {
+    req.extensions.get::<Session>().cloned().ok_or_else(|| {
+        tracing::error!("the session layer is missing");
+        AppError::internal()
+    })
+}
+
+/// The request's cookie jar, which the session layer put in its extensions.
+fn cookies_of(req: &Parts) -> Result<Cookies, AppError> {
+    req.extensions.get::<Cookies>().cloned().ok_or_else(|| {
+        tracing::error!("the cookie layer is missing");
+        AppError::internal()
+    })
+}
+
+#[async_trait::async_trait]
+impl AuthPort for StudioBackend {
+    async fn sign_up(
+        &self,
+        req: &Parts,
+        email: String,
+        password: Redacted,
+        name: Option<String>,
+    ) -> Result<UserDto, AppError> {
+        let meta = self.meta(req);
+        let password = SecretString::from(password.0);
+        let (session, cookies) = (session_of(req)?, cookies_of(req)?);
+        let browser = Browser {
+            session: &session,
+            cookies: &cookies,
+            meta: &meta,
+        };
+        sign_up(&self.state, &browser, &email, password, name).await
+    }
+
+    async fn sign_in(
+        &self,
+        req: &Parts,
+        email: String,
+        password: Redacted,
+    ) -> Result<UserDto, AppError> {
+        let meta = self.meta(req);
+        let password = SecretString::from(password.0);
+        let (session, cookies) = (session_of(req)?, cookies_of(req)?);
+        let browser = Browser {
+            session: &session,
+            cookies: &cookies,
+            meta: &meta,
+        };
+        sign_in(&self.state, &browser, &email, password).await
+    }
+
+    async fn sign_out(&self, req: &Parts) -> Result<(), AppError> {
+        session::end(&session_of(req)?).await
+    }
+
+    async fn current_user(&self, req: &Parts) -> Result<Option<UserDto>, AppError> {
+        match extract::caller(&self.state, &req.extensions).await? {
+            Some(auth) => Ok(Some(current_user(&self.state, &auth).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn list_sessions(&self, req: &Parts) -> Result<Vec<SessionInfo>, AppError> {
+        list_sessions(&self.state, &self.caller(req).await?).await
+    }
+
+    async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError> {
+        end_session(&self.state, &self.caller(req).await?, &id).await
+    }
+
+    async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError> {
+        end_other_sessions(&self.state, &self.caller(req).await?).await
+    }
 }

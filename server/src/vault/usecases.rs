@@ -8,11 +8,15 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
-use app::wire::ApiKeyStatus;
+use app::keys::ssr::KeysPort;
+use app::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
 use app::AppError;
+use http::request::Parts;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
+use crate::backend::StudioBackend;
 use crate::entities::user_api_key;
 use crate::state::AppState;
 pub use crate::vault::events::key_events;
@@ -124,4 +128,26 @@ pub async fn remove_key(
         tracing::info!(user.id = %auth.user_id, "API key removed");
     }
     txn.commit().await.map_err(db_failed)
+}
+
+#[async_trait::async_trait]
+impl KeysPort for StudioBackend {
+    async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError> {
+        key_status(&self.state, &self.caller(req).await?).await
+    }
+
+    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError> {
+        let auth = self.caller(req).await?;
+        let secret = SecretString::from(api_key.0);
+        save_key(&self.state, &auth, &self.meta(req), secret.expose_secret()).await
+    }
+
+    async fn remove_key(&self, req: &Parts) -> Result<(), AppError> {
+        let auth = self.caller(req).await?;
+        remove_key(&self.state, &auth, &self.meta(req)).await
+    }
+
+    async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError> {
+        key_events(&self.state, &self.caller(req).await?, page, 20).await
+    }
 }
