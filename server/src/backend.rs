@@ -5,12 +5,11 @@
 //! `vault::usecases`, `impl WorkspacesPort` in `workspaces`, `impl AiPort` in `ai::usecases`,
 //! `impl StatusPort` in `health`), so a new server function is written in the `app` feature file
 //! and the `server` feature file only. Every method works out who is asking from the request,
-//! then calls the same use case the matching REST route calls.
+//! then calls the same use case the matching REST route calls. This file imports no feature;
+//! the features import it.
 
-use app::AppError;
 use http::request::Parts;
 
-use crate::auth::{extract, AuthUser};
 use crate::kit::{request_meta, RequestMeta};
 use crate::state::AppState;
 
@@ -23,11 +22,6 @@ impl StudioBackend {
     /// Wraps the application state.
     pub fn new(state: AppState) -> Self {
         Self { state }
-    }
-
-    /// The signed-in caller, or 401.
-    pub(crate) async fn caller(&self, req: &Parts) -> Result<AuthUser, AppError> {
-        extract::require(&self.state, &req.extensions).await
     }
 
     /// Where the request came from.

@@ -17,6 +17,7 @@ use http::request::Parts;
 use crate::kit::ids::{looks_like_id, new_id};
 use crate::kit::owned::{delete_owned, update_owned, Owned};
 use crate::kit::{db_failed, RequestMeta};
+use crate::auth::extract::require;
 use crate::auth::AuthUser;
 use crate::backend::StudioBackend;
 use crate::entities::workspace;
@@ -206,11 +207,11 @@ pub async fn delete(state: &AppState, auth: &AuthUser, id: &str) -> Result<(), A
 #[async_trait::async_trait]
 impl WorkspacesPort for StudioBackend {
     async fn list_workspaces(&self, req: &Parts) -> Result<Vec<WorkspaceSummary>, AppError> {
-        list(&self.state, &self.caller(req).await?).await
+        list(&self.state, &require(&self.state, &req.extensions).await?).await
     }
 
     async fn get_workspace(&self, req: &Parts, id: String) -> Result<Workspace, AppError> {
-        get(&self.state, &self.caller(req).await?, &id).await
+        get(&self.state, &require(&self.state, &req.extensions).await?, &id).await
     }
 
     async fn create_workspace(
@@ -219,7 +220,7 @@ impl WorkspacesPort for StudioBackend {
         name: String,
         language: String,
     ) -> Result<WorkspaceSummary, AppError> {
-        let auth = self.caller(req).await?;
+        let auth = require(&self.state, &req.extensions).await?;
         create(&self.state, &auth, &self.meta(req), &name, &language).await
     }
 
@@ -229,7 +230,7 @@ impl WorkspacesPort for StudioBackend {
         id: String,
         name: String,
     ) -> Result<(), AppError> {
-        rename(&self.state, &self.caller(req).await?, &id, &name).await
+        rename(&self.state, &require(&self.state, &req.extensions).await?, &id, &name).await
     }
 
     async fn save_workspace_code(
@@ -238,10 +239,10 @@ impl WorkspacesPort for StudioBackend {
         id: String,
         code: String,
     ) -> Result<(), AppError> {
-        save_code(&self.state, &self.caller(req).await?, &id, code).await
+        save_code(&self.state, &require(&self.state, &req.extensions).await?, &id, code).await
     }
 
     async fn delete_workspace(&self, req: &Parts, id: String) -> Result<(), AppError> {
-        delete(&self.state, &self.caller(req).await?, &id).await
+        delete(&self.state, &require(&self.state, &req.extensions).await?, &id).await
     }
 }

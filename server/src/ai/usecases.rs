@@ -20,6 +20,7 @@ use crate::ai::limits;
 use crate::ai::prompts::{self, CursorWindow, WorkspaceContext};
 use crate::ai::stream::{wire_usage, Finish, Relay};
 use crate::ai::{prefs, usage, Feature};
+use crate::auth::extract::require;
 use crate::auth::AuthUser;
 use crate::backend::StudioBackend;
 use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};
@@ -221,7 +222,7 @@ impl AiPort for StudioBackend {
         req: &Parts,
         input: CodeCompletionRequest,
     ) -> Result<CodeCompletionReply, AppError> {
-        complete(&self.state, &self.caller(req).await?, input).await
+        complete(&self.state, &require(&self.state, &req.extensions).await?, input).await
     }
 
     async fn generate_code(
@@ -229,7 +230,7 @@ impl AiPort for StudioBackend {
         req: &Parts,
         mut input: GenerateCodeRequest,
     ) -> Result<GenerateCodeReply, AppError> {
-        let auth = self.caller(req).await?;
+        let auth = require(&self.state, &req.extensions).await?;
         // A server function answers whole; streams are the REST route's.
         input.stream = false;
         match generate(&self.state, &auth, input).await? {
@@ -239,7 +240,7 @@ impl AiPort for StudioBackend {
     }
 
     async fn usage(&self, req: &Parts, days: u32) -> Result<UsageReport, AppError> {
-        let auth = self.caller(req).await?;
+        let auth = require(&self.state, &req.extensions).await?;
         usage::report_last_days(&self.state, &auth.user_id, days).await
     }
 }

@@ -16,7 +16,8 @@ use crate::kit::owned::{delete_owned, Owned};
 use crate::kit::{db_failed, RequestMeta};
 use crate::kit::ids::looks_like_id;
 use crate::auth::store::{key_hash, recorded_stamp};
-use crate::auth::{extract, session, AuthUser};
+use crate::auth::extract::{self, require};
+use crate::auth::{session, AuthUser};
 use crate::backend::StudioBackend;
 use crate::entities::{session as session_row, user};
 use crate::state::AppState;
@@ -196,14 +197,14 @@ impl AuthPort for StudioBackend {
     }
 
     async fn list_sessions(&self, req: &Parts) -> Result<Vec<SessionInfo>, AppError> {
-        list_sessions(&self.state, &self.caller(req).await?).await
+        list_sessions(&self.state, &require(&self.state, &req.extensions).await?).await
     }
 
     async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError> {
-        end_session(&self.state, &self.caller(req).await?, &id).await
+        end_session(&self.state, &require(&self.state, &req.extensions).await?, &id).await
     }
 
     async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError> {
-        end_other_sessions(&self.state, &self.caller(req).await?).await
+        end_other_sessions(&self.state, &require(&self.state, &req.extensions).await?).await
     }
 }

@@ -15,6 +15,7 @@ use http::request::Parts;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::kit::{db_failed, RequestMeta};
+use crate::auth::extract::require;
 use crate::auth::AuthUser;
 use crate::backend::StudioBackend;
 use crate::entities::user_api_key;
@@ -133,21 +134,21 @@ pub async fn remove_key(
 #[async_trait::async_trait]
 impl KeysPort for StudioBackend {
     async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError> {
-        key_status(&self.state, &self.caller(req).await?).await
+        key_status(&self.state, &require(&self.state, &req.extensions).await?).await
     }
 
     async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError> {
-        let auth = self.caller(req).await?;
+        let auth = require(&self.state, &req.extensions).await?;
         let secret = SecretString::from(api_key.0);
         save_key(&self.state, &auth, &self.meta(req), secret.expose_secret()).await
     }
 
     async fn remove_key(&self, req: &Parts) -> Result<(), AppError> {
-        let auth = self.caller(req).await?;
+        let auth = require(&self.state, &req.extensions).await?;
         remove_key(&self.state, &auth, &self.meta(req)).await
     }
 
     async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError> {
-        key_events(&self.state, &self.caller(req).await?, page, 20).await
+        key_events(&self.state, &require(&self.state, &req.extensions).await?, page, 20).await
     }
 }
