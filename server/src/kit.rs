@@ -1,5 +1,5 @@
 //! The kit: small pieces every feature uses and no feature owns (ids, the clock, the mapping of
-//! database errors, where a request came from).
+//! database errors, owner-scoped writes, where a request came from).
 //!
 //! They lived in `auth` because sign-in needed them first, which made every other feature
 //! import `auth` for things that are not about accounts. Here they sit below the features: this
