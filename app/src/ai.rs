@@ -6,15 +6,11 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::wire::{
-    CodeCompletionReply, CodeCompletionRequest, GenerateCodeReply, GenerateCodeRequest,
-    UsageReport,
+    CodeCompletionReply, CodeCompletionRequest, GenerateCodeReply, GenerateCodeRequest, UsageReport,
 };
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
-#[cfg(feature = "ssr")]
-use ssr::AiPort as _;
-
 /// Completion at the cursor.
 #[server(endpoint = "complete_code", input = server_fn::codec::Json)]
 pub async fn complete_code(input: CodeCompletionRequest) -> Result<CodeCompletionReply, AppError> {

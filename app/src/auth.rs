@@ -12,9 +12,6 @@ pub use next::{encode_component, is_same_origin_path, next_query, safe_next};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
-#[cfg(feature = "ssr")]
-use ssr::AuthPort as _;
-
 /// The `Clear-Site-Data` value every sign-out answers with (the REST route and the server
 /// function alike): the browser drops this origin's cookies and stored data, such as the
 /// assistant's saved draft.
@@ -97,9 +94,7 @@ pub mod ssr {
     use http::request::Parts;
     use leptos::server_fn::axum::register_explicit;
 
-    use super::{
-        CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp,
-    };
+    use super::{CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp};
     use crate::error::AppError;
     use crate::wire::{Redacted, SessionInfo, UserDto};
 

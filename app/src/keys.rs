@@ -10,9 +10,6 @@ use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
-#[cfg(feature = "ssr")]
-use ssr::KeysPort as _;
-
 /// The caller's key status.
 #[server(endpoint = "key_status")]
 pub async fn key_status() -> Result<ApiKeyStatus, AppError> {
@@ -48,7 +45,9 @@ pub async fn key_events(page: u32) -> Result<ApiKeyEventPage, AppError> {
 /// The format check the browser runs while the user types ([`format::check`], the same rule
 /// the server parses keys with).
 pub fn format_hint(input: &str) -> Option<&'static str> {
-    format::check(input).err().and_then(format::KeyFormatError::hint)
+    format::check(input)
+        .err()
+        .and_then(format::KeyFormatError::hint)
 }
 
 /// The server side of this file: the port `server` implements, and the registration list.

@@ -11,9 +11,9 @@ pub mod components;
 pub mod error;
 pub mod keys;
 pub mod pages;
-pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod server_fns;
 pub mod shell;

@@ -8,9 +8,6 @@ use crate::wire::{Workspace, WorkspaceSummary};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
-#[cfg(feature = "ssr")]
-use ssr::WorkspacesPort as _;
-
 /// The caller's workspaces.
 #[server(endpoint = "list_workspaces")]
 pub async fn list_workspaces() -> Result<Vec<WorkspaceSummary>, AppError> {

@@ -7,14 +7,14 @@
 //! `config`, `error` and outside crates, so the arrows from features to it point one way.
 //! (zero-to-production keeps such helpers in `src/utils.rs`; a folder keeps each file small.)
 
-pub mod clock;
 pub mod client_ip;
+pub mod clock;
 pub mod db_error;
-pub mod request_meta;
 pub mod ids;
 pub mod owned;
+pub mod request_meta;
 
-pub(crate) use db_error::db_failed;
 pub use clock::{Clock, OffsetClock, SystemClock};
+pub(crate) use db_error::db_failed;
 pub use ids::{looks_like_id, new_id};
 pub use request_meta::{request_meta, RequestMeta};

@@ -14,13 +14,13 @@ use app::workspaces::ssr::WorkspacesPort;
 use app::AppError;
 use http::request::Parts;
 
-use crate::kit::ids::{looks_like_id, new_id};
-use crate::kit::owned::{delete_owned, update_owned, Owned};
-use crate::kit::{db_failed, RequestMeta};
 use crate::auth::extract::require;
 use crate::auth::AuthUser;
 use crate::backend::StudioBackend;
 use crate::entities::workspace;
+use crate::kit::ids::{looks_like_id, new_id};
+use crate::kit::owned::{delete_owned, update_owned, Owned};
+use crate::kit::{db_failed, RequestMeta};
 use crate::rate_limit::counted;
 use crate::state::AppState;
 
@@ -211,7 +211,12 @@ impl WorkspacesPort for StudioBackend {
     }
 
     async fn get_workspace(&self, req: &Parts, id: String) -> Result<Workspace, AppError> {
-        get(&self.state, &require(&self.state, &req.extensions).await?, &id).await
+        get(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+        )
+        .await
     }
 
     async fn create_workspace(
@@ -230,7 +235,13 @@ impl WorkspacesPort for StudioBackend {
         id: String,
         name: String,
     ) -> Result<(), AppError> {
-        rename(&self.state, &require(&self.state, &req.extensions).await?, &id, &name).await
+        rename(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+            &name,
+        )
+        .await
     }
 
     async fn save_workspace_code(
@@ -239,10 +250,21 @@ impl WorkspacesPort for StudioBackend {
         id: String,
         code: String,
     ) -> Result<(), AppError> {
-        save_code(&self.state, &require(&self.state, &req.extensions).await?, &id, code).await
+        save_code(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+            code,
+        )
+        .await
     }
 
     async fn delete_workspace(&self, req: &Parts, id: String) -> Result<(), AppError> {
-        delete(&self.state, &require(&self.state, &req.extensions).await?, &id).await
+        delete(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+        )
+        .await
     }
 }

@@ -122,10 +122,7 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(check(input), Err(expected), "{input:?}");
         }
-        assert_eq!(
-            check(&format!("{GOOD}ab")),
-            Err(KeyFormatError::TooLong)
-        );
+        assert_eq!(check(&format!("{GOOD}ab")), Err(KeyFormatError::TooLong));
     }
 
     #[test]

@@ -5,9 +5,6 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::wire::ServerStatus;
 
-#[cfg(feature = "ssr")]
-use ssr::StatusPort as _;
-
 /// Reports whether the server and its database answer.
 #[server(endpoint = "server_status")]
 pub async fn get_server_status() -> Result<ServerStatus, AppError> {

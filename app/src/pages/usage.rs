@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use crate::ai::get_usage_report;
 use crate::wire::{UsageCall, UsageReport};
 
-
 /// The usage page.
 #[component]
 pub fn UsagePage() -> impl IntoView {

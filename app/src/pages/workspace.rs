@@ -5,9 +5,9 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::ai::{CompleteCode, GenerateCode};
 use crate::components::error_text::ErrorText;
 use crate::wire::{CodeCompletionRequest, GenerateCodeRequest, Workspace};
-use crate::ai::{CompleteCode, GenerateCode};
 use crate::workspaces::{get_workspace, SaveWorkspaceCode};
 
 /// The workspace page.

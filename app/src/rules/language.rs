@@ -19,8 +19,7 @@ impl InvalidLanguage {
 pub fn parse_language(raw: &str) -> Result<&str, InvalidLanguage> {
     let name = raw.trim();
     let allowed = |c: char| c.is_ascii_alphanumeric() || " +#._-".contains(c);
-    if name.is_empty() || name.chars().count() > MAX_LANGUAGE_CHARS || !name.chars().all(allowed)
-    {
+    if name.is_empty() || name.chars().count() > MAX_LANGUAGE_CHARS || !name.chars().all(allowed) {
         return Err(InvalidLanguage);
     }
     Ok(name)

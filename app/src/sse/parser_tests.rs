@@ -10,8 +10,6 @@ fn data(d: &str) -> SseItem {
     })
 }
 
-use super::*;
-
 const STREAM: &str =
     ": OPENROUTER PROCESSING\n\ndata: {\"a\":1}\n\ndata: {\"b\":\"é\"}\r\n\r\ndata: [DONE]\n\n";
 
@@ -55,18 +53,12 @@ fn any_split_of_the_bytes_reads_the_same() {
 
 #[test]
 fn an_event_cut_off_by_the_end_is_still_read() {
-    assert_eq!(
-        all(&[b"data: {\"x\":1}"]),
-        vec![data("{\"x\":1}")]
-    );
+    assert_eq!(all(&[b"data: {\"x\":1}"]), vec![data("{\"x\":1}")]);
 }
 
 #[test]
 fn multi_line_data_is_joined() {
-    assert_eq!(
-        all(&[b"data: a\ndata: b\n\n"]),
-        vec![data("a\nb")]
-    );
+    assert_eq!(all(&[b"data: a\ndata: b\n\n"]), vec![data("a\nb")]);
 }
 
 #[test]
@@ -138,7 +130,9 @@ fn a_partial_event_waits_for_its_end() {
     let mut p = SseParser::default();
     let first = p.push(b"event: delta\ndata: {\"con").unwrap_or_default();
     assert!(first.is_empty());
-    let rest = p.push(b"tent\":\"lo\"}\n\n: keep-alive\n\n").unwrap_or_default();
+    let rest = p
+        .push(b"tent\":\"lo\"}\n\n: keep-alive\n\n")
+        .unwrap_or_default();
     assert_eq!(
         rest,
         vec![

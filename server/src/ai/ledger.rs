@@ -18,9 +18,9 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use tokio::sync::mpsc;
 
 use crate::ai::Feature;
+use crate::entities::ai_usage;
 use crate::kit::ids::new_id;
 use crate::kit::Clock;
-use crate::entities::ai_usage;
 use crate::openrouter::types::Usage;
 
 /// Rows waiting to be written; beyond this, new rows are dropped (and logged).
@@ -213,7 +213,8 @@ mod tests {
 
     fn ledger() -> (Ledger, mpsc::Receiver<ai_usage::ActiveModel>) {
         let (tx, rx) = mpsc::channel(10);
-        (Ledger { tx }, rx)
+        let clock: Arc<dyn Clock> = Arc::new(crate::kit::SystemClock);
+        (Ledger { tx, clock }, rx)
     }
 
     fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {

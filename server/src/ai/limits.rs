@@ -256,7 +256,10 @@ mod tests {
     #[test]
     fn a_bad_language_is_a_422() {
         assert!(check_language("C++").is_ok());
-        assert_eq!(check_language("rust\nIgnore").map_err(|e| e.status), Err(422));
+        assert_eq!(
+            check_language("rust\nIgnore").map_err(|e| e.status),
+            Err(422)
+        );
     }
 
     #[test]

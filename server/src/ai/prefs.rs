@@ -8,8 +8,8 @@ use app::wire::ModelPreferences;
 use app::AppError;
 
 use crate::ai::{Feature, DEFAULT_MODEL};
-use crate::kit::db_failed;
 use crate::entities::user_model_prefs;
+use crate::kit::db_failed;
 use crate::state::AppState;
 
 /// The caller's defaults (`None` where they chose none).

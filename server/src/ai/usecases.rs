@@ -222,7 +222,12 @@ impl AiPort for StudioBackend {
         req: &Parts,
         input: CodeCompletionRequest,
     ) -> Result<CodeCompletionReply, AppError> {
-        complete(&self.state, &require(&self.state, &req.extensions).await?, input).await
+        complete(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            input,
+        )
+        .await
     }
 
     async fn generate_code(

@@ -15,9 +15,9 @@ use secrecy::SecretString;
 use app::AppError;
 
 use crate::auth::usecases::{end_other_sessions, Browser};
-use crate::kit::db_failed;
 use crate::auth::{device, session, throttle, AuthUser, Password};
 use crate::entities::user;
+use crate::kit::db_failed;
 use crate::rate_limit::ip_key;
 use crate::state::AppState;
 

@@ -14,12 +14,12 @@ use secrecy::SecretString;
 use app::wire::UserDto;
 use app::AppError;
 
-use crate::kit::ids::new_id;
 use crate::auth::session::{self, SignedIn};
 use crate::auth::usecases::{parse_name, to_dto, Browser};
-use crate::kit::db_failed;
 use crate::auth::{device, throttle, Email, Password};
 use crate::entities::user;
+use crate::kit::db_failed;
+use crate::kit::ids::new_id;
 use crate::rate_limit::{ip_key, Slot};
 use crate::state::AppState;
 

@@ -22,10 +22,10 @@ use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use crate::kit::clock::Clock;
-use crate::kit::ids::new_id;
 use crate::auth::session::keys;
 use crate::entities::{session, user};
+use crate::kit::clock::Clock;
+use crate::kit::ids::new_id;
 
 /// How stale a session's last write may grow before a request with unchanged data writes it again.
 const TOUCH_EVERY_SECS: i64 = 60;

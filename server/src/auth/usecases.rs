@@ -12,14 +12,14 @@ use app::AppError;
 use http::request::Parts;
 use secrecy::SecretString;
 
-use crate::kit::owned::{delete_owned, Owned};
-use crate::kit::{db_failed, RequestMeta};
-use crate::kit::ids::looks_like_id;
-use crate::auth::store::{key_hash, recorded_stamp};
 use crate::auth::extract::{self, require};
+use crate::auth::store::{key_hash, recorded_stamp};
 use crate::auth::{session, AuthUser};
 use crate::backend::StudioBackend;
 use crate::entities::{session as session_row, user};
+use crate::kit::ids::looks_like_id;
+use crate::kit::owned::{delete_owned, Owned};
+use crate::kit::{db_failed, RequestMeta};
 use crate::state::AppState;
 
 pub use crate::auth::password_change::change_password;
@@ -201,7 +201,12 @@ impl AuthPort for StudioBackend {
     }
 
     async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError> {
-        end_session(&self.state, &require(&self.state, &req.extensions).await?, &id).await
+        end_session(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+        )
+        .await
     }
 
     async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError> {

@@ -23,7 +23,11 @@ pub struct RequestMeta {
 
 /// Builds the metadata from a request's parts; `trusted` are the proxies whose
 /// `X-Forwarded-For` is believed.
-pub fn request_meta(trusted: &[IpAddr], extensions: &Extensions, headers: &HeaderMap) -> RequestMeta {
+pub fn request_meta(
+    trusted: &[IpAddr],
+    extensions: &Extensions,
+    headers: &HeaderMap,
+) -> RequestMeta {
     RequestMeta {
         ip: client_ip(extensions, headers, trusted),
         user_agent: headers

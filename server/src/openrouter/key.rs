@@ -23,8 +23,8 @@ impl ApiKey {
     /// Trims surrounding white space, then checks the shape (422 if wrong). Error messages
     /// never echo the key.
     pub fn parse(raw: &str) -> Result<Self, AppError> {
-        let key = format::check(raw)
-            .map_err(|e| AppError::new(422, "Invalid API key", e.message()))?;
+        let key =
+            format::check(raw).map_err(|e| AppError::new(422, "Invalid API key", e.message()))?;
         Ok(Self {
             secret: SecretString::from(key.to_owned()),
         })

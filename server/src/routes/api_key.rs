@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 
 use app::wire::{ApiKeyEventPage, ApiKeySaved, ApiKeyStatus};
 
-use crate::kit::RequestMeta;
 use crate::auth::usecases::current_user;
 use crate::auth::AuthUser;
 use crate::error::HttpError;
+use crate::kit::RequestMeta;
 use crate::state::AppState;
 use crate::vault::events::parse_paging;
 use crate::vault::usecases as vault;

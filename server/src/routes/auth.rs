@@ -13,9 +13,9 @@ use tower_sessions::Session;
 use app::wire::{SessionList, UserEnvelope};
 
 use crate::auth::usecases::{self, Browser};
-use crate::kit::RequestMeta;
 use crate::auth::{session, AuthUser};
 use crate::error::HttpError;
+use crate::kit::RequestMeta;
 use crate::state::AppState;
 use crate::web::json::ApiJson;
 

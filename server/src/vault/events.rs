@@ -15,10 +15,10 @@ use sea_orm::{
 use app::wire::{ApiKeyEvent, ApiKeyEventPage};
 use app::AppError;
 
-use crate::kit::ids::new_id;
-use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::api_key_event;
+use crate::kit::ids::new_id;
+use crate::kit::{db_failed, RequestMeta};
 use crate::state::AppState;
 
 /// How many entries of a user's key log are kept.

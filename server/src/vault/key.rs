@@ -71,8 +71,8 @@ mod tests {
 
     #[test]
     fn a_stored_key_prints_no_key_bytes() {
-        let k = StoredKey::from_decrypted(SecretString::from(GOOD), "ork1:k1:x".into())
-            .expect("valid");
+        let k =
+            StoredKey::from_decrypted(SecretString::from(GOOD), "ork1:k1:x".into()).expect("valid");
         let shown = format!("{k:?}");
         assert!(!shown.contains("0123456789"), "{shown}");
         assert!(shown.contains("[REDACTED]"), "{shown}");

@@ -6,10 +6,10 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
+use crate::config::KeyRingSource;
 use crate::entities::user_api_key;
 use crate::error::StartupError;
 use crate::vault::envelope;
-use crate::config::KeyRingSource;
 use crate::vault::keyring::KeyRing;
 use crate::vault::ring::SharedRing;
 use crate::vault::rotate::versions_in_use;

@@ -12,15 +12,15 @@ use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 
 use app::AppError;
 
-use crate::kit::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::user_api_key;
+use crate::kit::{db_failed, RequestMeta};
+use crate::openrouter::ApiKey;
 use crate::openrouter::UpstreamError;
 use crate::rate_limit::counted;
 use crate::state::AppState;
 use crate::vault::envelope;
 use crate::vault::events::log_event;
-use crate::openrouter::ApiKey;
 use crate::vault::facts;
 use crate::vault::usecases::{lock_row, status};
 
@@ -106,7 +106,15 @@ async fn verify_and_store(
         .await
         .map_err(db_failed)?;
     let kind = if existed { "replaced" } else { "set" };
-    log_event(&txn, &auth.user_id, kind, Some(meta), Some(key.last6()), now).await?;
+    log_event(
+        &txn,
+        &auth.user_id,
+        kind,
+        Some(meta),
+        Some(key.last6()),
+        now,
+    )
+    .await?;
     txn.commit().await.map_err(db_failed)?;
     tracing::info!(user.id = %auth.user_id, key.version = kid, event = kind, "API key stored");
     Ok(())

@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Transa
 
 use app::AppError;
 
-use crate::kit::db_failed;
 use crate::entities::user_api_key;
+use crate::kit::db_failed;
 use crate::state::AppState;
 use crate::vault::envelope::{self, EnvelopeError};
 use crate::vault::events::log_event;
@@ -32,10 +32,7 @@ fn ring_lacks_version() -> AppError {
 
 /// Decrypts the caller's key for one upstream call. `Ok(None)` when no key is stored. A key
 /// that fails authentication is marked unusable, logged, and never sent anywhere.
-pub async fn stored_key(
-    state: &AppState,
-    user_id: &str,
-) -> Result<Option<StoredKey>, AppError> {
+pub async fn stored_key(state: &AppState, user_id: &str) -> Result<Option<StoredKey>, AppError> {
     let Some(row) = user_api_key::Entity::find_by_id(user_id.to_owned())
         .one(&state.db)
         .await

@@ -14,11 +14,11 @@ use app::AppError;
 use http::request::Parts;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::kit::{db_failed, RequestMeta};
 use crate::auth::extract::require;
 use crate::auth::AuthUser;
 use crate::backend::StudioBackend;
 use crate::entities::user_api_key;
+use crate::kit::{db_failed, RequestMeta};
 use crate::state::AppState;
 pub use crate::vault::events::key_events;
 use crate::vault::events::log_event;
@@ -149,6 +149,12 @@ impl KeysPort for StudioBackend {
     }
 
     async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError> {
-        key_events(&self.state, &require(&self.state, &req.extensions).await?, page, 20).await
+        key_events(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            page,
+            20,
+        )
+        .await
     }
 }

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use fake_openrouter::key;
 use serde_json::json;
-use server::openrouter::UpstreamError;
 use server::openrouter::ApiKey;
+use server::openrouter::UpstreamError;
 
 use super::{chat, parse_events, post, post_json, user_with_key, Event};
 use crate::helpers::spawn_app;
