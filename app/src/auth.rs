@@ -1,4 +1,5 @@
-//! Account server functions, and the signed-in user as the whole UI sees it.
+//! Account server functions (with their port and registration), and the signed-in user as the
+//! whole UI sees it.
 
 use leptos::prelude::*;
 
@@ -11,7 +12,6 @@ pub use next::{encode_component, is_same_origin_path, next_query, safe_next};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
-
 /// The `Clear-Site-Data` value every sign-out answers with (the REST route and the server
 /// function alike): the browser drops this origin's cookies and stored data, such as the
 /// assistant's saved draft.
@@ -86,6 +86,58 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     let (backend, req) = crate::ports::backend()?;
     run(backend.end_other_sessions(&req)).await
+}
+
+/// The server side of this file: the port `server` implements, and the registration list.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use http::request::Parts;
+    use leptos::server_fn::axum::register_explicit;
+
+    use super::{CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp};
+    use crate::error::AppError;
+    use crate::wire::{Redacted, SessionInfo, UserDto};
+
+    /// The account use cases the UI reaches.
+    #[async_trait::async_trait]
+    pub trait AuthPort: Send + Sync + 'static {
+        /// Creates an account and signs it in.
+        async fn sign_up(
+            &self,
+            req: &Parts,
+            email: String,
+            password: Redacted,
+            name: Option<String>,
+        ) -> Result<UserDto, AppError>;
+        /// Signs in.
+        async fn sign_in(
+            &self,
+            req: &Parts,
+            email: String,
+            password: Redacted,
+        ) -> Result<UserDto, AppError>;
+        /// Signs out (ends the server-side session).
+        async fn sign_out(&self, req: &Parts) -> Result<(), AppError>;
+        /// The signed-in user, or `None`.
+        async fn current_user(&self, req: &Parts) -> Result<Option<UserDto>, AppError>;
+        /// The caller's sessions.
+        async fn list_sessions(&self, req: &Parts) -> Result<Vec<SessionInfo>, AppError>;
+        /// Ends one of the caller's sessions.
+        async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError>;
+        /// Ends all of the caller's sessions but this one.
+        async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError>;
+    }
+
+    /// Registers this file's server functions.
+    pub fn register() {
+        register_explicit::<CurrentUser>();
+        register_explicit::<SignIn>();
+        register_explicit::<SignUp>();
+        register_explicit::<SignOut>();
+        register_explicit::<ListSessions>();
+        register_explicit::<EndSession>();
+        register_explicit::<EndOtherSessions>();
+    }
 }
 
 /// The account actions, shared so the signed-in user is refetched after any of them.

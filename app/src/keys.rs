@@ -1,14 +1,15 @@
-//! Key-vault server functions. The key travels to the server once, inside a [`Redacted`], and
-//! nothing the server sends back contains it.
+//! Key-vault server functions, their port and their registration. The key travels to the server
+//! once, inside a [`Redacted`], and nothing the server sends back contains it.
 
 use leptos::prelude::*;
+
+pub mod format;
 
 use crate::error::AppError;
 use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
-
 /// The caller's key status.
 #[server(endpoint = "key_status")]
 pub async fn key_status() -> Result<ApiKeyStatus, AppError> {
@@ -41,25 +42,43 @@ pub async fn key_events(page: u32) -> Result<ApiKeyEventPage, AppError> {
     run(backend.key_events(&req, page)).await
 }
 
-/// The format check the browser runs while the user types (the server checks again).
+/// The format check the browser runs while the user types ([`format::check`], the same rule
+/// the server parses keys with).
 pub fn format_hint(input: &str) -> Option<&'static str> {
-    let key = input.trim();
-    if key.is_empty() {
-        return None;
+    format::check(input)
+        .err()
+        .and_then(format::KeyFormatError::hint)
+}
+
+/// The server side of this file: the port `server` implements, and the registration list.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use http::request::Parts;
+    use leptos::server_fn::axum::register_explicit;
+
+    use super::{KeyEvents, KeyStatus, RemoveKey, SaveKey};
+    use crate::error::AppError;
+    use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
+
+    /// The key-vault use cases the UI reaches.
+    #[async_trait::async_trait]
+    pub trait KeysPort: Send + Sync + 'static {
+        /// The caller's key status (mask and facts; never the key).
+        async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError>;
+        /// Verifies, encrypts and stores a key for the caller.
+        async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError>;
+        /// Removes the caller's key.
+        async fn remove_key(&self, req: &Parts) -> Result<(), AppError>;
+        /// A page of the caller's key log.
+        async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError>;
     }
-    let Some(hex) = key.strip_prefix("sk-or-v1-") else {
-        return Some("OpenRouter keys start with sk-or-v1-.");
-    };
-    if !hex
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
-        return Some("After sk-or-v1-, only lowercase hexadecimal characters (0-9, a-f).");
-    }
-    match hex.len() {
-        64 => None,
-        n if n < 64 => Some("Too short: the part after sk-or-v1- has 64 characters."),
-        _ => Some("Too long: the part after sk-or-v1- has 64 characters."),
+
+    /// Registers this file's server functions.
+    pub fn register() {
+        register_explicit::<KeyStatus>();
+        register_explicit::<SaveKey>();
+        register_explicit::<RemoveKey>();
+        register_explicit::<KeyEvents>();
     }
 }
 

@@ -1,7 +1,8 @@
-//! The port through which server functions reach server-side use cases.
+//! The ports through which server functions reach server-side use cases.
 //!
-//! `app` cannot depend on `server` (the arrow points the other way), so it declares what it needs
-//! here and the `server` crate implements it once, calling the same use-case functions its REST
+//! `app` cannot depend on `server` (the arrow points the other way), so each feature file
+//! declares what it needs (its `ssr::…Port` trait, beside its server functions) and the `server`
+//! crate implements it beside that feature's use cases, calling the same functions its REST
 //! routes call. The implementation is provided to Leptos as context; server functions fetch it
 //! with [`backend`] and pass the request's [`Parts`] so the server can tell who is asking.
 
@@ -10,89 +11,19 @@ use std::sync::Arc;
 use http::request::Parts;
 use leptos::prelude::use_context;
 
+use crate::ai::ssr::AiPort;
+use crate::auth::ssr::AuthPort;
 use crate::error::AppError;
-use crate::wire::{
-    ApiKeyEventPage, ApiKeyStatus, CodeCompletionReply, CodeCompletionRequest, GenerateCodeReply,
-    GenerateCodeRequest, Redacted, ServerStatus, SessionInfo, UsageReport, UserDto, Workspace,
-    WorkspaceSummary,
-};
+use crate::keys::ssr::KeysPort;
+use crate::pages::home::ssr::StatusPort;
+use crate::workspaces::ssr::WorkspacesPort;
 
-/// Server-side use cases, as the UI sees them.
-#[async_trait::async_trait]
-pub trait Backend: Send + Sync + 'static {
-    /// The server's health and database kind.
-    async fn server_status(&self) -> Result<ServerStatus, AppError>;
-    /// Creates an account and signs it in.
-    async fn sign_up(
-        &self,
-        req: &Parts,
-        email: String,
-        password: Redacted,
-        name: Option<String>,
-    ) -> Result<UserDto, AppError>;
-    /// Signs in.
-    async fn sign_in(
-        &self,
-        req: &Parts,
-        email: String,
-        password: Redacted,
-    ) -> Result<UserDto, AppError>;
-    /// Signs out (ends the server-side session).
-    async fn sign_out(&self, req: &Parts) -> Result<(), AppError>;
-    /// The signed-in user, or `None`.
-    async fn current_user(&self, req: &Parts) -> Result<Option<UserDto>, AppError>;
-    /// The caller's sessions.
-    async fn list_sessions(&self, req: &Parts) -> Result<Vec<SessionInfo>, AppError>;
-    /// Ends one of the caller's sessions.
-    async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError>;
-    /// Ends all of the caller's sessions but this one.
-    async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError>;
-    /// The caller's key status (mask and facts; never the key).
-    async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError>;
-    /// Verifies, encrypts and stores a key for the caller.
-    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<UserDto, AppError>;
-    /// Removes the caller's key.
-    async fn remove_key(&self, req: &Parts) -> Result<(), AppError>;
-    /// A page of the caller's key log.
-    async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError>;
-    /// The caller's AI usage and cost over the last `days` days.
-    async fn usage(&self, req: &Parts, days: u32) -> Result<UsageReport, AppError>;
-    /// The caller's workspaces.
-    async fn list_workspaces(&self, req: &Parts) -> Result<Vec<WorkspaceSummary>, AppError>;
-    /// One of the caller's workspaces.
-    async fn get_workspace(&self, req: &Parts, id: String) -> Result<Workspace, AppError>;
-    /// Creates a workspace.
-    async fn create_workspace(
-        &self,
-        req: &Parts,
-        name: String,
-        language: String,
-    ) -> Result<WorkspaceSummary, AppError>;
-    /// Renames a workspace.
-    async fn rename_workspace(&self, req: &Parts, id: String, name: String)
-        -> Result<(), AppError>;
-    /// Saves a workspace's code.
-    async fn save_workspace_code(
-        &self,
-        req: &Parts,
-        id: String,
-        code: String,
-    ) -> Result<(), AppError>;
-    /// Deletes a workspace.
-    async fn delete_workspace(&self, req: &Parts, id: String) -> Result<(), AppError>;
-    /// Code completion at the cursor (the same use case as `POST /api/ai/code-completion`).
-    async fn complete_code(
-        &self,
-        req: &Parts,
-        input: CodeCompletionRequest,
-    ) -> Result<CodeCompletionReply, AppError>;
-    /// Code generation (the same use case as `POST /api/ai/generate-code`).
-    async fn generate_code(
-        &self,
-        req: &Parts,
-        input: GenerateCodeRequest,
-    ) -> Result<GenerateCodeReply, AppError>;
-}
+/// Every feature's port: what the server implements and hands to Leptos. A feature file declares
+/// its own port next to its server functions (e.g. [`KeysPort`] in `crate::keys`); only a new
+/// feature file is added here.
+pub trait Backend: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort {}
+
+impl<T> Backend for T where T: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort {}
 
 /// The shared handle placed in Leptos context.
 #[derive(Clone)]

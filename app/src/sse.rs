@@ -1,50 +1,20 @@
-//! Reading a server-sent event stream from a `fetch` POST in the browser (the browser's own
-//! `EventSource` cannot POST). Events are handed over as they arrive.
+//! Server-sent events: the one reader of an event stream ([`SseParser`], used by the server for
+//! OpenRouter's stream and by the browser for the studio's), and the browser's `fetch` POST that
+//! reads one (the browser's own `EventSource` cannot POST). Events are handed over as they arrive.
 
-/// One event: its `event:` name (default `message`) and its `data:`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    /// The event name.
-    pub name: String,
-    /// The data lines, joined by newlines.
-    pub data: String,
-}
+mod parser;
 
-/// Splits complete events off the front of `buffer`, leaving any partial event in it.
-pub fn drain_events(buffer: &mut String) -> Vec<Event> {
-    let mut out = Vec::new();
-    while let Some(end) = buffer.find("\n\n") {
-        let block: String = buffer.drain(..end + 2).collect();
-        let mut name = "message".to_owned();
-        let mut data = Vec::new();
-        for line in block.lines() {
-            if let Some(v) = line.strip_prefix("event:") {
-                name = v.trim().to_owned();
-            } else if let Some(v) = line.strip_prefix("data:") {
-                data.push(v.strip_prefix(' ').unwrap_or(v).to_owned());
-            }
-        }
-        if !data.is_empty() {
-            out.push(Event {
-                name,
-                data: data.join("\n"),
-            });
-        }
-    }
-    out
-}
+pub use parser::{Event, SseError, SseItem, SseParser, MAX_EVENT, MAX_LINE};
 
 #[cfg(feature = "hydrate")]
 pub use client::{post, Answer};
 
 #[cfg(feature = "hydrate")]
 mod client {
-    use super::{drain_events, Event};
+    use super::{Event, SseItem, SseParser};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{
-        ReadableStreamDefaultReader, RequestCredentials, RequestInit, Response, TextDecoder,
-    };
+    use web_sys::{ReadableStreamDefaultReader, RequestCredentials, RequestInit, Response};
 
     /// What a POST answered when it was not an event stream.
     pub enum Answer {
@@ -87,10 +57,7 @@ mod client {
             .body()
             .ok_or_else(|| JsValue::from_str("no body"))?;
         let reader: ReadableStreamDefaultReader = stream.get_reader().dyn_into()?;
-        let decoder = TextDecoder::new()?;
-        let options = web_sys::TextDecodeOptions::new();
-        options.set_stream(true);
-        let mut buffer = String::new();
+        let mut parser = SseParser::default();
         loop {
             let chunk = JsFuture::from(reader.read()).await?;
             let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done"))?
@@ -101,36 +68,17 @@ mod client {
             }
             let value: js_sys::Uint8Array =
                 js_sys::Reflect::get(&chunk, &JsValue::from_str("value"))?.dyn_into()?;
-            let text = decoder.decode_with_buffer_source_and_options(&value, &options)?;
-            buffer.push_str(&text.replace("\r\n", "\n"));
-            for event in drain_events(&mut buffer) {
-                on_event(event);
+            // Bytes, not text: the parser decodes whole lines, so a character cut between two
+            // chunks arrives intact.
+            let items = parser
+                .push(&value.to_vec())
+                .map_err(|e| JsValue::from_str(&e.to_string()))?;
+            for item in items {
+                if let SseItem::Event(event) = item {
+                    on_event(event);
+                }
             }
         }
         Ok(Answer::Done)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn complete_events_are_split_off_and_partial_ones_wait() {
-        let mut buf =
-            "event: delta\ndata: {\"content\":\"Hel\"}\n\nevent: delta\ndata: {\"con".to_owned();
-        let events = drain_events(&mut buf);
-        assert_eq!(
-            events,
-            vec![Event {
-                name: "delta".into(),
-                data: "{\"content\":\"Hel\"}".into()
-            }]
-        );
-        assert_eq!(buf, "event: delta\ndata: {\"con");
-        buf.push_str("tent\":\"lo\"}\n\n: keep-alive\n\n");
-        let events = drain_events(&mut buf);
-        assert_eq!(events.len(), 1, "comments are not events");
-        assert!(buf.is_empty());
     }
 }

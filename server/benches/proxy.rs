@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fake_openrouter::{key, FakeConfig, FakeOpenRouter};
-use server::auth::clock::SystemClock;
 use server::config::Config;
+use server::kit::clock::SystemClock;
 use server::Application;
 
 fn env_or(name: &str, default: u64) -> u64 {

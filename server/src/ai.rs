@@ -18,17 +18,18 @@ pub mod limits;
 pub mod models;
 pub mod prefs;
 pub mod prompts;
-pub mod sse;
 pub mod stream;
 pub mod upstream_errors;
 pub mod usage;
 pub mod usecases;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
+use crate::kit::Clock;
 use crate::openrouter::OpenRouterClient;
 
 /// The model used when neither the request nor the caller's settings name one.
@@ -69,15 +70,21 @@ pub struct AiServices {
 
 impl AiServices {
     /// Builds them from the configuration; starts the ledger's writer task.
-    pub fn new(config: &Config, client: &OpenRouterClient, db: DatabaseConnection) -> Self {
+    pub fn new(
+        config: &Config,
+        client: &OpenRouterClient,
+        db: DatabaseConnection,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             models: models::ModelCatalog::new(
                 client.clone(),
                 Duration::from_secs(config.ai_models_ttl_secs),
                 config.ai_extra_models.iter().cloned(),
+                Arc::clone(&clock),
             ),
             in_flight: limits::InFlight::new(config.ai_max_in_flight_per_user),
-            ledger: ledger::Ledger::start(db),
+            ledger: ledger::Ledger::start(db, clock),
         }
     }
 }

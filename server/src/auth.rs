@@ -8,12 +8,9 @@
 //! per address ([`crate::rate_limit`]) and per account in the database ([`throttle`]), with a
 //! known-device cookie ([`device`]) that keeps the owner's own browser out of the account's lock.
 
-pub mod client_ip;
-pub mod clock;
 pub mod device;
 pub mod email;
 pub mod extract;
-pub mod ids;
 pub mod password;
 pub mod password_change;
 pub mod session;
@@ -22,7 +19,6 @@ pub mod store;
 pub mod throttle;
 pub mod usecases;
 
-pub use clock::{Clock, SystemClock};
 pub use email::Email;
 pub use extract::AuthUser;
 pub use password::{Password, PasswordHasher};

@@ -2,12 +2,12 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, KeyRingSource};
 use crate::db;
 use crate::error::StartupError;
 use crate::startup::Application;
 use crate::vault::check;
-use crate::vault::keyring::{KeyRing, KeyRingSource};
+use crate::vault::keyring::KeyRing;
 use crate::vault::rotate as rewrap;
 
 const SETTINGS: &str = "\

@@ -5,7 +5,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::error::StartupError;
-use crate::vault::keyring::KeyRingSource;
+
+mod keyring_source;
+
+pub use keyring_source::KeyRingSource;
 
 /// The default OpenRouter API base.
 pub const DEFAULT_OPENROUTER_BASE_URL: &str = "https://openrouter.ai/api/v1";

@@ -10,6 +10,8 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod health;
+pub mod kit;
 pub mod openrouter;
 pub mod rate_limit;
 pub mod routes;

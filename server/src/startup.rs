@@ -23,11 +23,12 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::ai::AiServices;
 use crate::auth::session::SessionPolicy;
 use crate::auth::store::SeaOrmStore;
-use crate::auth::{Clock, PasswordHasher, SystemClock};
+use crate::auth::PasswordHasher;
 use crate::backend::StudioBackend;
 use crate::config::Config;
 use crate::db;
 use crate::error::StartupError;
+use crate::kit::{Clock, SystemClock};
 use crate::openrouter::client::Timeouts;
 use crate::openrouter::OpenRouterClient;
 use crate::rate_limit::Limits;
@@ -79,7 +80,7 @@ impl Application {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        let ai = AiServices::new(&config, &openrouter, db.clone());
+        let ai = AiServices::new(&config, &openrouter, db.clone(), Arc::clone(&clock));
         let state = AppState {
             leptos_options: leptos_options(&config),
             db,

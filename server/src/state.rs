@@ -8,8 +8,9 @@ use sea_orm::DatabaseConnection;
 
 use crate::ai::AiServices;
 use crate::auth::session::SessionPolicy;
-use crate::auth::{Clock, PasswordHasher};
+use crate::auth::PasswordHasher;
 use crate::config::Config;
+use crate::kit::Clock;
 use crate::openrouter::OpenRouterClient;
 use crate::rate_limit::Limits;
 use crate::vault::ring::SharedRing;

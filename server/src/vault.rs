@@ -1,6 +1,7 @@
 //! The key vault: each user's OpenRouter key, validated, encrypted at rest, and never shown again.
 //!
-//! - [`key`]: the `OpenRouterKey` newtype (parse, don't validate) and its public mask.
+//! - [`key`]: a stored key as the vault hands it out (an [`crate::openrouter::ApiKey`] and the
+//!   row it came from) and its public mask.
 //! - [`envelope`]: the encryption format (XChaCha20-Poly1305, bound to user and key version).
 //! - [`keyring`]: the versioned master keys, from the environment or a 0600 file, whose mode
 //!   [`file_mode`] checks.
@@ -10,11 +11,12 @@
 //!   every stored key against the ring (`studio check-keys`).
 //! - [`usecases`]: read status, remove, and the re-exports of [`save`] (the limited, verified
 //!   save) and [`use_key`] (decrypt for a call; exact status changes); [`events`]: the bounded
-//!   key log.
+//!   key log; [`facts`]: what OpenRouter reported about a key, mapped once.
 
 pub mod check;
 pub mod envelope;
 pub mod events;
+pub mod facts;
 pub mod file_mode;
 pub mod key;
 pub mod keyring;

@@ -8,45 +8,46 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use app::rules::language::InvalidLanguage;
 use app::wire::{Workspace, WorkspaceSummary};
+use app::workspaces::ssr::WorkspacesPort;
 use app::AppError;
+use http::request::Parts;
 
-use crate::auth::ids::{looks_like_id, new_id};
-use crate::auth::usecases::{db_failed, RequestMeta};
+use crate::auth::extract::require;
 use crate::auth::AuthUser;
+use crate::backend::StudioBackend;
 use crate::entities::workspace;
+use crate::kit::ids::{looks_like_id, new_id};
+use crate::kit::owned::{delete_owned, update_owned, Owned};
+use crate::kit::{db_failed, RequestMeta};
 use crate::rate_limit::counted;
 use crate::state::AppState;
 
 const MAX_CODE: usize = 500_000;
 
+impl Owned for workspace::Entity {
+    const ID: workspace::Column = workspace::Column::Id;
+    const OWNER: workspace::Column = workspace::Column::UserId;
+}
+
+/// A workspace's name: [`app::rules::name`], and not empty.
 fn parse_name(name: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(AppError::new(
+    match app::rules::name::parse_name(name) {
+        Ok(Some(name)) => Ok(name.to_owned()),
+        _ => Err(AppError::new(
             422,
             "Invalid name",
             "Workspace names are 1 to 100 characters.",
-        ));
+        )),
     }
-    Ok(name.to_owned())
 }
 
+/// A workspace's language: [`app::rules::language`], stored lowercased so the list reads alike.
 fn parse_language(language: &str) -> Result<String, AppError> {
-    let l = language.trim().to_lowercase();
-    if l.is_empty()
-        || l.len() > 40
-        || !l
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c))
-    {
-        return Err(AppError::new(
-            422,
-            "Invalid language",
-            "Choose a language such as rust, python or typescript.",
-        ));
-    }
-    Ok(l)
+    app::rules::language::parse_language(language)
+        .map(str::to_lowercase)
+        .map_err(|_| AppError::new(422, "Invalid language", InvalidLanguage::MESSAGE))
 }
 
 fn summary(w: &workspace::Model) -> WorkspaceSummary {
@@ -142,7 +143,7 @@ async fn insert_under_cap(
         ));
     }
     let row = workspace::ActiveModel {
-        id: Set(new_id()),
+        id: Set(new_id(now)),
         user_id: Set(auth.user_id.clone()),
         name: Set(name),
         language: Set(language),
@@ -165,18 +166,10 @@ async fn update(
     col: workspace::Column,
     value: String,
 ) -> Result<(), AppError> {
-    let res = workspace::Entity::update_many()
+    let update = workspace::Entity::update_many()
         .col_expr(col, Expr::value(value))
-        .col_expr(workspace::Column::UpdatedAt, Expr::value(state.clock.now()))
-        .filter(workspace::Column::Id.eq(id))
-        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
-        .exec(&state.db)
-        .await
-        .map_err(db_failed)?;
-    if res.rows_affected == 0 {
-        return Err(AppError::not_found("workspace"));
-    }
-    Ok(())
+        .col_expr(workspace::Column::UpdatedAt, Expr::value(state.clock.now()));
+    update_owned(&state.db, update, id, &auth.user_id, "workspace").await
 }
 
 /// Renames one of the caller's workspaces.
@@ -208,14 +201,70 @@ pub async fn save_code(
 
 /// Deletes one of the caller's workspaces.
 pub async fn delete(state: &AppState, auth: &AuthUser, id: &str) -> Result<(), AppError> {
-    let res = workspace::Entity::delete_many()
-        .filter(workspace::Column::Id.eq(id))
-        .filter(workspace::Column::UserId.eq(auth.user_id.as_str()))
-        .exec(&state.db)
-        .await
-        .map_err(db_failed)?;
-    if res.rows_affected == 0 {
-        return Err(AppError::not_found("workspace"));
+    delete_owned::<workspace::Entity>(&state.db, id, &auth.user_id, "workspace").await
+}
+
+#[async_trait::async_trait]
+impl WorkspacesPort for StudioBackend {
+    async fn list_workspaces(&self, req: &Parts) -> Result<Vec<WorkspaceSummary>, AppError> {
+        list(&self.state, &require(&self.state, &req.extensions).await?).await
     }
-    Ok(())
+
+    async fn get_workspace(&self, req: &Parts, id: String) -> Result<Workspace, AppError> {
+        get(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+        )
+        .await
+    }
+
+    async fn create_workspace(
+        &self,
+        req: &Parts,
+        name: String,
+        language: String,
+    ) -> Result<WorkspaceSummary, AppError> {
+        let auth = require(&self.state, &req.extensions).await?;
+        create(&self.state, &auth, &self.meta(req), &name, &language).await
+    }
+
+    async fn rename_workspace(
+        &self,
+        req: &Parts,
+        id: String,
+        name: String,
+    ) -> Result<(), AppError> {
+        rename(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+            &name,
+        )
+        .await
+    }
+
+    async fn save_workspace_code(
+        &self,
+        req: &Parts,
+        id: String,
+        code: String,
+    ) -> Result<(), AppError> {
+        save_code(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+            code,
+        )
+        .await
+    }
+
+    async fn delete_workspace(&self, req: &Parts, id: String) -> Result<(), AppError> {
+        delete(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+        )
+        .await
+    }
 }

@@ -11,6 +11,28 @@ pub async fn get_server_status() -> Result<ServerStatus, AppError> {
     crate::ports::backend()?.0.server_status().await
 }
 
+/// The server side of this page's server function: its port and its registration.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use leptos::server_fn::axum::register_explicit;
+
+    use super::GetServerStatus;
+    use crate::error::AppError;
+    use crate::wire::ServerStatus;
+
+    /// The health use case, as the home page asks it.
+    #[async_trait::async_trait]
+    pub trait StatusPort: Send + Sync + 'static {
+        /// The server's health and database kind.
+        async fn server_status(&self) -> Result<ServerStatus, AppError>;
+    }
+
+    /// Registers this file's server function.
+    pub fn register() {
+        register_explicit::<GetServerStatus>();
+    }
+}
+
 /// The home page.
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -5,15 +5,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::ai::get_usage_report;
 use crate::wire::{UsageCall, UsageReport};
-
-/// The caller's usage over the last 30 days.
-#[server(endpoint = "usage_report")]
-pub async fn get_usage_report() -> Result<UsageReport, AppError> {
-    let (backend, req) = crate::ports::backend()?;
-    crate::ports::run(backend.usage(&req, 30)).await
-}
 
 /// The usage page.
 #[component]

@@ -5,9 +5,10 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::ai::{CompleteCode, GenerateCode};
 use crate::components::error_text::ErrorText;
 use crate::wire::{CodeCompletionRequest, GenerateCodeRequest, Workspace};
-use crate::workspaces::{get_workspace, CompleteCode, GenerateCode, SaveWorkspaceCode};
+use crate::workspaces::{get_workspace, SaveWorkspaceCode};
 
 /// The workspace page.
 #[component]

@@ -1,6 +1,4 @@
-//! The shared state and the router.
-
-use std::sync::Arc;
+//! The router: OpenRouter's routes and the fake's own, over the shared [`AppState`].
 
 use axum::{
     extract::DefaultBodyLimit,
@@ -10,30 +8,10 @@ use axum::{
 };
 
 use crate::{
-    config::FakeConfig,
     handlers::{chat, control, key, models, not_found},
-    inflight::StreamCounters,
-    recording::{self, RequestLog, MAX_BODY_BYTES},
+    recording::{self, MAX_BODY_BYTES},
+    state::AppState,
 };
-
-/// Everything the handlers share; cheap to clone.
-#[derive(Clone, Debug)]
-pub(crate) struct AppState {
-    pub(crate) config: Arc<FakeConfig>,
-    pub(crate) log: Arc<RequestLog>,
-    pub(crate) streams: Arc<StreamCounters>,
-}
-
-impl AppState {
-    /// Fresh state: an empty log and no open streams.
-    pub(crate) fn new(config: FakeConfig) -> Self {
-        Self {
-            log: Arc::new(RequestLog::new(config.max_recorded_requests)),
-            config: Arc::new(config),
-            streams: Arc::new(StreamCounters::default()),
-        }
-    }
-}
 
 /// OpenRouter's routes under `/api/v1`, plus the fake's own under `/__fake`.
 pub(crate) fn router(state: AppState) -> Router {

@@ -21,6 +21,7 @@ mod keys;
 mod oversized;
 mod recording;
 mod server;
+mod state;
 mod streaming;
 
 pub use cli::Cli;

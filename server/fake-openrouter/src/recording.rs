@@ -18,7 +18,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{app::AppState, errors::ApiError};
+use crate::{errors::ApiError, state::AppState};
 
 /// Largest request body accepted (and recorded), in bytes.
 pub(crate) const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;

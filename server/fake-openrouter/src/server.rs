@@ -8,11 +8,7 @@ use std::{
 
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-use crate::{
-    app::{self, AppState},
-    config::FakeConfig,
-    recording::RecordedRequest,
-};
+use crate::{app, config::FakeConfig, recording::RecordedRequest, state::AppState};
 
 /// How long [`FakeOpenRouter::shutdown`] lets open connections finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);

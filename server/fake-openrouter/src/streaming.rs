@@ -17,9 +17,9 @@ use futures::{stream, StreamExt};
 use serde_json::{json, Value};
 
 use crate::{
-    app::AppState,
     catalogue::Model,
     completion::{Answer, Generation},
+    state::AppState,
 };
 
 /// Keep-alive comment OpenRouter sends while the model is working.

@@ -10,7 +10,7 @@ use crate::ai::{upstream_errors, Feature};
 use crate::openrouter::types::{ChatCompletionRequest, Usage};
 use crate::openrouter::UpstreamError;
 use crate::state::AppState;
-use crate::vault::key::{KeyOrigin, OpenRouterKey};
+use crate::vault::key::{KeyOrigin, StoredKey};
 
 /// A whole answer.
 pub(crate) struct Answer {
@@ -27,7 +27,7 @@ pub(crate) struct Answer {
 /// One upstream call, from its slot to its ledger row.
 pub(crate) struct Call<'a> {
     user_id: &'a str,
-    key: OpenRouterKey,
+    key: StoredKey,
     slot: InFlightGuard,
     record: CallRecord,
 }
@@ -38,7 +38,7 @@ impl<'a> Call<'a> {
         state: &AppState,
         user_id: &'a str,
         feature: Feature,
-        key: OpenRouterKey,
+        key: StoredKey,
         body: &ChatCompletionRequest,
     ) -> Result<Self, AppError> {
         let slot = state.ai.in_flight.try_acquire(user_id)?;
@@ -71,8 +71,8 @@ impl<'a> Call<'a> {
             slot: _slot,
             mut record,
         } = self;
-        let result = state.openrouter.chat(&key, &body).await;
-        let origin = key.origin().cloned();
+        let result = state.openrouter.chat(key.key(), &body).await;
+        let origin = Some(key.origin().clone());
         drop(key);
         let (completion, header_id) = match result {
             Ok(ok) => ok,
@@ -118,8 +118,8 @@ impl<'a> Call<'a> {
             slot,
             record,
         } = self;
-        let result = state.openrouter.chat_stream(&key, &body).await;
-        let origin = key.origin().cloned();
+        let result = state.openrouter.chat_stream(key.key(), &body).await;
+        let origin = Some(key.origin().clone());
         drop(key);
         match result {
             Ok(res) => Ok(Relay::new(

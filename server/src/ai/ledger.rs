@@ -11,14 +11,16 @@
 //! nothing (refused upstream, cancelled before the first token) and a model without known
 //! prices cost 0.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use tokio::sync::mpsc;
 
 use crate::ai::Feature;
-use crate::auth::ids::new_id;
 use crate::entities::ai_usage;
+use crate::kit::ids::new_id;
+use crate::kit::Clock;
 use crate::openrouter::types::Usage;
 
 /// Rows waiting to be written; beyond this, new rows are dropped (and logged).
@@ -27,17 +29,24 @@ const QUEUE: usize = 20_000;
 const BATCH: usize = 100;
 
 /// The handle calls record through; cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Ledger {
     tx: mpsc::Sender<ai_usage::ActiveModel>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger").finish_non_exhaustive()
+    }
 }
 
 impl Ledger {
-    /// Starts the writer task on the current runtime.
-    pub fn start(db: DatabaseConnection) -> Self {
+    /// Starts the writer task on the current runtime; rows are dated by `clock`.
+    pub fn start(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
         tokio::spawn(write_rows(db, rx));
-        Self { tx }
+        Self { tx, clock }
     }
 
     /// Starts the record of one call to `model`, whose prompt has `prompt_chars` characters.
@@ -54,7 +63,7 @@ impl Ledger {
             feature,
             model: model.to_owned(),
             started: Instant::now(),
-            created_at: chrono::Utc::now(),
+            created_at: self.clock.now(),
             prompt_chars,
             output_chars: 0,
             usage: None,
@@ -155,7 +164,7 @@ impl CallRecord {
         };
         let latency = self.started.elapsed().as_millis();
         ai_usage::ActiveModel {
-            id: Set(new_id()),
+            id: Set(new_id(self.created_at)),
             user_id: Set(std::mem::take(&mut self.user_id)),
             feature: Set(self.feature.as_str().to_owned()),
             model: Set(std::mem::take(&mut self.model)),
@@ -204,7 +213,8 @@ mod tests {
 
     fn ledger() -> (Ledger, mpsc::Receiver<ai_usage::ActiveModel>) {
         let (tx, rx) = mpsc::channel(10);
-        (Ledger { tx }, rx)
+        let clock: Arc<dyn Clock> = Arc::new(crate::kit::SystemClock);
+        (Ledger { tx, clock }, rx)
     }
 
     fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {

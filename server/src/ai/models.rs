@@ -17,6 +17,7 @@ use futures::future::BoxFuture;
 use app::wire::{AiModel, AiModelList, ModelPricing};
 use app::AppError;
 
+use crate::kit::Clock;
 use crate::openrouter::types::ModelEntry;
 use crate::openrouter::{OpenRouterClient, UpstreamError};
 
@@ -44,6 +45,7 @@ struct Snapshot {
 
 struct Inner {
     fetch: Fetch,
+    clock: Arc<dyn Clock>,
     ttl: Duration,
     extra: HashSet<String>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
@@ -64,18 +66,25 @@ impl ModelCatalog {
         client: OpenRouterClient,
         ttl: Duration,
         extra: impl Iterator<Item = String>,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         let fetch: Fetch = Arc::new(move || {
             let client = client.clone();
             Box::pin(async move { client.models().await })
         });
-        Self::with_fetch(fetch, ttl, extra)
+        Self::with_fetch(fetch, ttl, extra, clock)
     }
 
-    fn with_fetch(fetch: Fetch, ttl: Duration, extra: impl Iterator<Item = String>) -> Self {
+    fn with_fetch(
+        fetch: Fetch,
+        ttl: Duration,
+        extra: impl Iterator<Item = String>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 fetch,
+                clock,
                 ttl,
                 extra: extra.collect(),
                 snapshot: RwLock::new(None),
@@ -164,7 +173,7 @@ impl ModelCatalog {
     async fn refresh(&self) {
         match (self.inner.fetch)().await {
             Ok(entries) => {
-                let snapshot = snapshot_of(entries);
+                let snapshot = snapshot_of(entries, self.inner.clock.now());
                 tracing::info!(ai.models = snapshot.models.len(), "model list refreshed");
                 self.store(snapshot);
                 *self
@@ -211,7 +220,7 @@ impl ModelCatalog {
     }
 }
 
-fn snapshot_of(entries: Vec<ModelEntry>) -> Snapshot {
+fn snapshot_of(entries: Vec<ModelEntry>, now: chrono::DateTime<chrono::Utc>) -> Snapshot {
     let models: Vec<AiModel> = entries
         .into_iter()
         .map(|e| AiModel {
@@ -231,7 +240,7 @@ fn snapshot_of(entries: Vec<ModelEntry>) -> Snapshot {
             .collect(),
         models,
         fetched_at: Instant::now(),
-        fetched_at_utc: chrono::Utc::now(),
+        fetched_at_utc: now,
         stale: false,
     }
 }
@@ -299,7 +308,12 @@ mod tests {
             Box::pin(async move { answer })
         });
         (
-            ModelCatalog::with_fetch(fetch, ttl, std::iter::once("extra/one".to_owned())),
+            ModelCatalog::with_fetch(
+                fetch,
+                ttl,
+                std::iter::once("extra/one".to_owned()),
+                Arc::new(crate::kit::SystemClock),
+            ),
             calls,
         )
     }

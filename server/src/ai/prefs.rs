@@ -8,8 +8,8 @@ use app::wire::ModelPreferences;
 use app::AppError;
 
 use crate::ai::{Feature, DEFAULT_MODEL};
-use crate::auth::usecases::db_failed;
 use crate::entities::user_model_prefs;
+use crate::kit::db_failed;
 use crate::state::AppState;
 
 /// The caller's defaults (`None` where they chose none).
@@ -49,7 +49,7 @@ pub async fn put(
         chat_model: Set(prefs.chat.clone()),
         completion_model: Set(prefs.code_completion.clone()),
         generation_model: Set(prefs.generation.clone()),
-        updated_at: Set(chrono::Utc::now()),
+        updated_at: Set(state.clock.now()),
     };
     use user_model_prefs::Column as C;
     user_model_prefs::Entity::insert(row)

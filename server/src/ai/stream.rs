@@ -19,13 +19,13 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 
+use app::sse::{SseError, SseItem, SseParser};
 use app::wire::{AiUsage, StreamDelta, StreamDone};
 use app::AppError;
 
 use crate::ai::clean;
 use crate::ai::ledger::CallRecord;
 use crate::ai::limits::InFlightGuard;
-use crate::ai::sse::{SseError, SseItem, SseParser};
 use crate::ai::upstream_errors;
 use crate::openrouter::types::{ChatCompletion, Usage};
 
@@ -152,8 +152,9 @@ impl Relay {
             }
             match item {
                 SseItem::KeepAlive => out.extend_from_slice(b": keep-alive\n\n"),
-                SseItem::Data(data) if data.trim() == "[DONE]" => self.complete(out),
-                SseItem::Data(data) => match serde_json::from_str::<ChatCompletion>(&data) {
+                // OpenRouter names no events: only the data matters.
+                SseItem::Event(e) if e.data.trim() == "[DONE]" => self.complete(out),
+                SseItem::Event(e) => match serde_json::from_str::<ChatCompletion>(&e.data) {
                     Ok(chunk) => self.chunk(chunk, out),
                     Err(_) => {
                         tracing::warn!(ai.model = %self.model, "skipped an unreadable upstream chunk");

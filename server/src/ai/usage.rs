@@ -7,8 +7,8 @@ use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder
 use app::wire::{UsageCall, UsageDay, UsageReport, UsageTotals};
 use app::AppError;
 
-use crate::auth::usecases::db_failed;
 use crate::entities::ai_usage;
+use crate::kit::db_failed;
 use crate::state::AppState;
 
 /// Days shown when the caller gives no range.

@@ -6,28 +6,28 @@
 //! unless OpenRouter offers it); a slot under the per-user cap (429); then one upstream call,
 //! with a ledger record that is written however the call ends.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
+use app::ai::ssr::AiPort;
 use app::wire::{
     ChatMessage, ChatReply, ChatRequest, CodeCompletionReply, CodeCompletionRequest,
-    GenerateCodeReply, GenerateCodeRequest,
+    GenerateCodeReply, GenerateCodeRequest, UsageReport,
 };
 use app::AppError;
+use http::request::Parts;
 
 use crate::ai::call::Call;
 use crate::ai::clean;
 use crate::ai::limits;
 use crate::ai::prompts::{self, CursorWindow, WorkspaceContext};
 use crate::ai::stream::{wire_usage, Finish, Relay};
-use crate::ai::{prefs, Feature};
-use crate::auth::ids::looks_like_id;
-use crate::auth::usecases::db_failed;
+use crate::ai::{prefs, usage, Feature};
+use crate::auth::extract::require;
 use crate::auth::AuthUser;
-use crate::entities::workspace;
+use crate::backend::StudioBackend;
 use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};
 use crate::state::AppState;
-use crate::vault::key::OpenRouterKey;
+use crate::vault::key::StoredKey;
 use crate::vault::usecases as vault;
+use crate::workspaces;
 
 /// Completions are short; this is their length cap when the request sets none.
 const COMPLETION_MAX_TOKENS: u32 = 256;
@@ -98,7 +98,7 @@ pub async fn complete(
     limits::check_completion(&req)?;
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
-    let ws = workspace_context(state, user_id, req.workspace_id.as_deref()).await?;
+    let ws = workspace_context(state, auth, req.workspace_id.as_deref()).await?;
     let model = prefs::model_for(
         state,
         user_id,
@@ -144,7 +144,7 @@ pub async fn generate(
     limits::check_generation(&req)?;
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
-    let ws = workspace_context(state, user_id, req.workspace_id.as_deref()).await?;
+    let ws = workspace_context(state, auth, req.workspace_id.as_deref()).await?;
     let model =
         prefs::model_for(state, user_id, Feature::GenerateCode, req.model.as_deref()).await?;
     let (language, prompt, context) = (req.language, req.prompt, req.context);
@@ -173,7 +173,7 @@ pub async fn generate(
     }))
 }
 
-async fn require_key(state: &AppState, user_id: &str) -> Result<OpenRouterKey, AppError> {
+async fn require_key(state: &AppState, user_id: &str) -> Result<StoredKey, AppError> {
     vault::stored_key(state, user_id)
         .await?
         .ok_or_else(key_required)
@@ -182,26 +182,17 @@ async fn require_key(state: &AppState, user_id: &str) -> Result<OpenRouterKey, A
 /// The caller's workspace `id` as prompt context; 404 if it is not theirs (or does not exist).
 async fn workspace_context(
     state: &AppState,
-    user_id: &str,
+    auth: &AuthUser,
     id: Option<&str>,
 ) -> Result<Option<WorkspaceContext>, AppError> {
     let Some(id) = id else {
         return Ok(None);
     };
-    if !looks_like_id(id) {
-        return Err(AppError::not_found("workspace"));
-    }
-    let row = workspace::Entity::find()
-        .filter(workspace::Column::Id.eq(id))
-        .filter(workspace::Column::UserId.eq(user_id))
-        .one(&state.db)
-        .await
-        .map_err(db_failed)?
-        .ok_or_else(|| AppError::not_found("workspace"))?;
+    let w = workspaces::get(state, auth, id).await?;
     Ok(Some(WorkspaceContext {
-        name: row.name,
-        language: row.language,
-        code: row.code,
+        name: w.summary.name,
+        language: w.summary.language,
+        code: w.code,
     }))
 }
 
@@ -221,5 +212,40 @@ fn request(
         stream_options: stream.then_some(StreamOptions {
             include_usage: true,
         }),
+    }
+}
+
+#[async_trait::async_trait]
+impl AiPort for StudioBackend {
+    async fn complete_code(
+        &self,
+        req: &Parts,
+        input: CodeCompletionRequest,
+    ) -> Result<CodeCompletionReply, AppError> {
+        complete(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            input,
+        )
+        .await
+    }
+
+    async fn generate_code(
+        &self,
+        req: &Parts,
+        mut input: GenerateCodeRequest,
+    ) -> Result<GenerateCodeReply, AppError> {
+        let auth = require(&self.state, &req.extensions).await?;
+        // A server function answers whole; streams are the REST route's.
+        input.stream = false;
+        match generate(&self.state, &auth, input).await? {
+            AiReply::Whole(reply) => Ok(reply),
+            AiReply::Stream(_) => Err(AppError::internal()),
+        }
+    }
+
+    async fn usage(&self, req: &Parts, days: u32) -> Result<UsageReport, AppError> {
+        let auth = require(&self.state, &req.extensions).await?;
+        usage::report_last_days(&self.state, &auth.user_id, days).await
     }
 }

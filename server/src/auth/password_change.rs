@@ -14,9 +14,10 @@ use secrecy::SecretString;
 
 use app::AppError;
 
-use crate::auth::usecases::{db_failed, end_other_sessions, Browser};
+use crate::auth::usecases::{end_other_sessions, Browser};
 use crate::auth::{device, session, throttle, AuthUser, Password};
 use crate::entities::user;
+use crate::kit::db_failed;
 use crate::rate_limit::ip_key;
 use crate::state::AppState;
 

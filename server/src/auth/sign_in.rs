@@ -14,11 +14,12 @@ use secrecy::SecretString;
 use app::wire::UserDto;
 use app::AppError;
 
-use crate::auth::ids::new_id;
 use crate::auth::session::{self, SignedIn};
-use crate::auth::usecases::{db_failed, parse_name, to_dto, Browser};
+use crate::auth::usecases::{parse_name, to_dto, Browser};
 use crate::auth::{device, throttle, Email, Password};
 use crate::entities::user;
+use crate::kit::db_failed;
+use crate::kit::ids::new_id;
 use crate::rate_limit::{ip_key, Slot};
 use crate::state::AppState;
 
@@ -153,7 +154,7 @@ pub async fn sign_up(
     let hash = state.hasher.hash(&password).await?;
     let now = state.clock.now();
     let model = user::ActiveModel {
-        id: Set(new_id()),
+        id: Set(new_id(now)),
         email: Set(email.as_str().to_owned()),
         name: Set(name),
         created_at: Set(now),

@@ -22,10 +22,10 @@ use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use crate::auth::clock::Clock;
-use crate::auth::ids::new_id;
 use crate::auth::session::keys;
 use crate::entities::{session, user};
+use crate::kit::clock::Clock;
+use crate::kit::ids::new_id;
 
 /// How stale a session's last write may grow before a request with unchanged data writes it again.
 const TOUCH_EVERY_SECS: i64 = 60;
@@ -120,7 +120,7 @@ impl SessionStore for SeaOrmStore {
         // A collision of 128-bit random ids is not expected; retry a few times all the same.
         for _ in 0..3 {
             let row = session::ActiveModel {
-                id: Set(new_id()),
+                id: Set(new_id(now)),
                 key_hash: Set(key_hash(&record.id)),
                 user_id: Set(user_id.clone()),
                 data: Set(data.clone()),

@@ -2,32 +2,28 @@
 //! Signing in and up live in [`crate::auth::sign_in`], the password change in
 //! [`crate::auth::password_change`]; both are re-exported here.
 
-use std::net::IpAddr;
-
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tower_cookies::Cookies;
 use tower_sessions::Session;
 
-use app::wire::{SessionInfo, UserDto};
+use app::auth::ssr::AuthPort;
+use app::wire::{Redacted, SessionInfo, UserDto};
 use app::AppError;
+use http::request::Parts;
+use secrecy::SecretString;
 
-use crate::auth::ids::looks_like_id;
+use crate::auth::extract::{self, require};
 use crate::auth::store::{key_hash, recorded_stamp};
-use crate::auth::AuthUser;
+use crate::auth::{session, AuthUser};
+use crate::backend::StudioBackend;
 use crate::entities::{session as session_row, user};
+use crate::kit::ids::looks_like_id;
+use crate::kit::owned::{delete_owned, Owned};
+use crate::kit::{db_failed, RequestMeta};
 use crate::state::AppState;
 
 pub use crate::auth::password_change::change_password;
 pub use crate::auth::sign_in::{sign_in, sign_up};
-
-/// Where a request came from, for throttling and the session list.
-#[derive(Debug, Clone)]
-pub struct RequestMeta {
-    /// The client IP (trusted-proxy aware).
-    pub ip: IpAddr,
-    /// The `User-Agent` header.
-    pub user_agent: Option<String>,
-}
 
 /// The browser a request comes from: its session, its cookies (for the known-device cookie) and
 /// where it is.
@@ -41,11 +37,6 @@ pub struct Browser<'a> {
     pub meta: &'a RequestMeta,
 }
 
-pub(crate) fn db_failed(e: sea_orm::DbErr) -> AppError {
-    tracing::error!(error = %e, "database query failed");
-    AppError::unavailable()
-}
-
 pub(crate) fn to_dto(u: user::Model) -> UserDto {
     UserDto {
         id: u.id,
@@ -54,18 +45,25 @@ pub(crate) fn to_dto(u: user::Model) -> UserDto {
     }
 }
 
+/// An account's optional name: [`app::rules::name`]; blank is no name.
 pub(crate) fn parse_name(name: Option<String>) -> Result<Option<String>, AppError> {
-    let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    match name {
-        Some(n) if n.chars().count() > 100 || n.chars().any(char::is_control) => {
-            Err(AppError::new(
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    app::rules::name::parse_name(&name)
+        .map(|n| n.map(str::to_owned))
+        .map_err(|_| {
+            AppError::new(
                 422,
                 "Invalid name",
                 "Names are at most 100 characters, without control characters.",
-            ))
-        }
-        other => Ok(other),
-    }
+            )
+        })
+}
+
+impl Owned for session_row::Entity {
+    const ID: session_row::Column = session_row::Column::Id;
+    const OWNER: session_row::Column = session_row::Column::UserId;
 }
 
 /// The signed-in user's profile.
@@ -118,16 +116,7 @@ pub async fn end_session(state: &AppState, auth: &AuthUser, id: &str) -> Result<
     if !looks_like_id(id) {
         return Err(AppError::not_found("session"));
     }
-    let res = session_row::Entity::delete_many()
-        .filter(session_row::Column::Id.eq(id))
-        .filter(session_row::Column::UserId.eq(auth.user_id.as_str()))
-        .exec(&state.db)
-        .await
-        .map_err(db_failed)?;
-    if res.rows_affected == 0 {
-        return Err(AppError::not_found("session"));
-    }
-    Ok(())
+    delete_owned::<session_row::Entity>(&state.db, id, &auth.user_id, "session").await
 }
 
 /// Ends every session of the caller's except the current one.
@@ -142,4 +131,85 @@ pub async fn end_other_sessions(state: &AppState, auth: &AuthUser) -> Result<u64
         .await
         .map_err(db_failed)?
         .rows_affected)
+}
+
+fn session_of(req: &Parts) -> Result<Session, AppError> {
+    req.extensions.get::<Session>().cloned().ok_or_else(|| {
+        tracing::error!("the session layer is missing");
+        AppError::internal()
+    })
+}
+
+/// The request's cookie jar, which the session layer put in its extensions.
+fn cookies_of(req: &Parts) -> Result<Cookies, AppError> {
+    req.extensions.get::<Cookies>().cloned().ok_or_else(|| {
+        tracing::error!("the cookie layer is missing");
+        AppError::internal()
+    })
+}
+
+#[async_trait::async_trait]
+impl AuthPort for StudioBackend {
+    async fn sign_up(
+        &self,
+        req: &Parts,
+        email: String,
+        password: Redacted,
+        name: Option<String>,
+    ) -> Result<UserDto, AppError> {
+        let meta = self.meta(req);
+        let password = SecretString::from(password.0);
+        let (session, cookies) = (session_of(req)?, cookies_of(req)?);
+        let browser = Browser {
+            session: &session,
+            cookies: &cookies,
+            meta: &meta,
+        };
+        sign_up(&self.state, &browser, &email, password, name).await
+    }
+
+    async fn sign_in(
+        &self,
+        req: &Parts,
+        email: String,
+        password: Redacted,
+    ) -> Result<UserDto, AppError> {
+        let meta = self.meta(req);
+        let password = SecretString::from(password.0);
+        let (session, cookies) = (session_of(req)?, cookies_of(req)?);
+        let browser = Browser {
+            session: &session,
+            cookies: &cookies,
+            meta: &meta,
+        };
+        sign_in(&self.state, &browser, &email, password).await
+    }
+
+    async fn sign_out(&self, req: &Parts) -> Result<(), AppError> {
+        session::end(&session_of(req)?).await
+    }
+
+    async fn current_user(&self, req: &Parts) -> Result<Option<UserDto>, AppError> {
+        match extract::caller(&self.state, &req.extensions).await? {
+            Some(auth) => Ok(Some(current_user(&self.state, &auth).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn list_sessions(&self, req: &Parts) -> Result<Vec<SessionInfo>, AppError> {
+        list_sessions(&self.state, &require(&self.state, &req.extensions).await?).await
+    }
+
+    async fn end_session(&self, req: &Parts, id: String) -> Result<(), AppError> {
+        end_session(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            &id,
+        )
+        .await
+    }
+
+    async fn end_other_sessions(&self, req: &Parts) -> Result<u64, AppError> {
+        end_other_sessions(&self.state, &require(&self.state, &req.extensions).await?).await
+    }
 }

@@ -7,11 +7,11 @@ use reqwest::{Method, RequestBuilder, Response};
 use secrecy::ExposeSecret;
 
 use crate::openrouter::error::UpstreamError;
+use crate::openrouter::key::ApiKey;
 use crate::openrouter::types::{
     ChatCompletion, ChatCompletionRequest, ErrorBody, KeyEnvelope, KeyInfo, ModelEntry,
     ModelsEnvelope,
 };
-use crate::vault::key::OpenRouterKey;
 
 /// Shown to OpenRouter as the app's name (`X-OpenRouter-Title`).
 pub const APP_TITLE: &str = "AiAppsy Web Studio";
@@ -114,7 +114,7 @@ impl OpenRouterClient {
 
     /// The one place a key leaves the process: a sensitive `Authorization` header, plus the
     /// attribution headers.
-    pub fn authorized(&self, method: Method, path: &str, key: &OpenRouterKey) -> RequestBuilder {
+    pub fn authorized(&self, method: Method, path: &str, key: &ApiKey) -> RequestBuilder {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.secret().expose_secret()))
             .unwrap_or_else(|_| HeaderValue::from_static(""));
         auth.set_sensitive(true);
@@ -200,7 +200,7 @@ impl OpenRouterClient {
     /// `X-Generation-Id` header, if any.
     pub async fn chat(
         &self,
-        key: &OpenRouterKey,
+        key: &ApiKey,
         body: &ChatCompletionRequest,
     ) -> Result<(ChatCompletion, Option<String>), UpstreamError> {
         let req = self
@@ -217,7 +217,7 @@ impl OpenRouterClient {
     /// for the caller to read as an event stream.
     pub async fn chat_stream(
         &self,
-        key: &OpenRouterKey,
+        key: &ApiKey,
         body: &ChatCompletionRequest,
     ) -> Result<Response, UpstreamError> {
         let req = self
@@ -237,7 +237,7 @@ impl OpenRouterClient {
     }
 
     /// `GET /key`: checks a key and reports its limits.
-    pub async fn key_info(&self, key: &OpenRouterKey) -> Result<KeyInfo, UpstreamError> {
+    pub async fn key_info(&self, key: &ApiKey) -> Result<KeyInfo, UpstreamError> {
         let res = Self::send(
             self.authorized(Method::GET, "/key", key),
             self.timeouts.key_check,

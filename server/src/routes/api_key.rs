@@ -9,9 +9,10 @@ use serde_json::{json, Value};
 
 use app::wire::{ApiKeyEventPage, ApiKeySaved, ApiKeyStatus};
 
-use crate::auth::usecases::RequestMeta;
+use crate::auth::usecases::current_user;
 use crate::auth::AuthUser;
 use crate::error::HttpError;
+use crate::kit::RequestMeta;
 use crate::state::AppState;
 use crate::vault::events::parse_paging;
 use crate::vault::usecases as vault;
@@ -47,7 +48,9 @@ async fn save(
     meta: RequestMeta,
     ApiJson(body): ApiJson<SaveBody>,
 ) -> Result<Json<ApiKeySaved>, HttpError> {
-    let user = vault::save_key(&state, &auth, &meta, body.api_key.expose_secret()).await?;
+    vault::save_key(&state, &auth, &meta, body.api_key.expose_secret()).await?;
+    // The seed's contract answers with the owner; the vault itself knows nothing of profiles.
+    let user = current_user(&state, &auth).await?;
     Ok(Json(ApiKeySaved {
         message: "API key updated successfully".to_owned(),
         user,

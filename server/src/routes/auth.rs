@@ -12,9 +12,10 @@ use tower_sessions::Session;
 
 use app::wire::{SessionList, UserEnvelope};
 
-use crate::auth::usecases::{self, Browser, RequestMeta};
+use crate::auth::usecases::{self, Browser};
 use crate::auth::{session, AuthUser};
 use crate::error::HttpError;
+use crate::kit::RequestMeta;
 use crate::state::AppState;
 use crate::web::json::ApiJson;
 

@@ -6,19 +6,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::json;
 
-use app::wire::ServerStatus;
-
-use crate::db;
+use crate::health::status;
 use crate::state::AppState;
-
-/// The use case: is the server healthy?
-pub async fn status(state: &AppState) -> ServerStatus {
-    ServerStatus {
-        database: state.config.database.kind().as_str().to_owned(),
-        database_ok: db::is_reachable(&state.db).await,
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-    }
-}
 
 /// The route.
 pub async fn health(State(state): State<AppState>) -> impl IntoResponse {

@@ -5,6 +5,7 @@
 //! The log is bounded: the transaction that appends an entry also drops the user's entries
 //! beyond the newest [`KEEP_EVENTS`], so no user can grow it without limit.
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -14,10 +15,10 @@ use sea_orm::{
 use app::wire::{ApiKeyEvent, ApiKeyEventPage};
 use app::AppError;
 
-use crate::auth::ids::new_id;
-use crate::auth::usecases::{db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::api_key_event;
+use crate::kit::ids::new_id;
+use crate::kit::{db_failed, RequestMeta};
 use crate::state::AppState;
 
 /// How many entries of a user's key log are kept.
@@ -26,7 +27,7 @@ pub const KEEP_EVENTS: u64 = 100;
 /// The most entries one page shows.
 pub const MAX_PER_PAGE: u32 = 100;
 
-/// Appends one event to `user_id`'s log and prunes the log to its newest [`KEEP_EVENTS`], inside
+/// Appends one event, made at `now` (the state's clock), to `user_id`'s log and prunes the log to its newest [`KEEP_EVENTS`], inside
 /// the caller's transaction.
 pub(crate) async fn log_event(
     txn: &DatabaseTransaction,
@@ -34,12 +35,13 @@ pub(crate) async fn log_event(
     kind: &str,
     meta: Option<&RequestMeta>,
     last6: Option<String>,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let event = api_key_event::ActiveModel {
-        id: Set(new_id()),
+        id: Set(new_id(now)),
         user_id: Set(user_id.to_owned()),
         kind: Set(kind.to_owned()),
-        created_at: Set(chrono::Utc::now()),
+        created_at: Set(now),
         ip: Set(meta.map(|m| m.ip.to_string())),
         user_agent: Set(meta
             .and_then(|m| m.user_agent.as_ref())

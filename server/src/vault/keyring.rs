@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -227,30 +227,6 @@ impl KeyRing {
         out.sync_all().map_err(fail)?;
         std::fs::rename(&tmp, path).map_err(fail)?;
         Ok(())
-    }
-}
-
-/// Where the ring comes from.
-#[derive(Debug, Clone)]
-pub enum KeyRingSource {
-    /// `STUDIO_MASTER_KEYS` (held redacted).
-    Env {
-        /// The spec.
-        spec: secrecy::SecretString,
-        /// `STUDIO_MASTER_KEY_PRIMARY`, if set.
-        primary: Option<u32>,
-    },
-    /// A file, created on first start if missing.
-    File(PathBuf),
-}
-
-impl KeyRingSource {
-    /// The setting to name when the ring is at fault.
-    pub fn setting(&self) -> &'static str {
-        match self {
-            Self::Env { .. } => "STUDIO_MASTER_KEYS",
-            Self::File(_) => "STUDIO_KEYRING_FILE",
-        }
     }
 }
 

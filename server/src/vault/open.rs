@@ -6,10 +6,11 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
+use crate::config::KeyRingSource;
 use crate::entities::user_api_key;
 use crate::error::StartupError;
 use crate::vault::envelope;
-use crate::vault::keyring::{KeyRing, KeyRingSource};
+use crate::vault::keyring::KeyRing;
 use crate::vault::ring::SharedRing;
 use crate::vault::rotate::versions_in_use;
 use crate::vault::usecases::status;

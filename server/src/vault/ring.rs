@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use crate::vault::keyring::{KeyRing, KeyRingSource};
+use crate::config::KeyRingSource;
+use crate::vault::keyring::KeyRing;
 
 /// The shared, possibly reloading, ring.
 #[derive(Debug, Clone)]

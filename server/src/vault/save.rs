@@ -10,18 +10,18 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 
-use app::wire::UserDto;
 use app::AppError;
 
-use crate::auth::usecases::{current_user, db_failed, RequestMeta};
 use crate::auth::AuthUser;
 use crate::entities::user_api_key;
+use crate::kit::{db_failed, RequestMeta};
+use crate::openrouter::ApiKey;
 use crate::openrouter::UpstreamError;
 use crate::rate_limit::counted;
 use crate::state::AppState;
 use crate::vault::envelope;
 use crate::vault::events::log_event;
-use crate::vault::key::{mask, OpenRouterKey};
+use crate::vault::facts;
 use crate::vault::usecases::{lock_row, status};
 
 /// Validates `raw`, checks it with OpenRouter, encrypts and stores it. On any failure the
@@ -31,9 +31,9 @@ pub async fn save_key(
     auth: &AuthUser,
     meta: &RequestMeta,
     raw: &str,
-) -> Result<UserDto, AppError> {
+) -> Result<(), AppError> {
     // A malformed key is refused before it costs a slot: it reaches nobody.
-    let key = OpenRouterKey::parse(raw)?;
+    let key = ApiKey::parse(raw)?;
     let limits = &state.limits;
     counted(
         &limits.key_save_user,
@@ -50,8 +50,8 @@ async fn verify_and_store(
     state: &AppState,
     auth: &AuthUser,
     meta: &RequestMeta,
-    key: &OpenRouterKey,
-) -> Result<UserDto, AppError> {
+    key: &ApiKey,
+) -> Result<(), AppError> {
     let info = match state.openrouter.key_info(key).await {
         Ok(info) => info,
         Err(e) => return Err(verification_failed(state, auth, meta, key, e).await),
@@ -72,7 +72,7 @@ async fn verify_and_store(
     let now = state.clock.now();
     let txn = state.db.begin().await.map_err(db_failed)?;
     let existed = lock_row(&txn, &auth.user_id).await?;
-    let row = user_api_key::ActiveModel {
+    let mut row = user_api_key::ActiveModel {
         user_id: Set(auth.user_id.clone()),
         secret_enc: Set(sealed),
         key_version: Set(i32::try_from(kid).unwrap_or(i32::MAX)),
@@ -81,52 +81,50 @@ async fn verify_and_store(
         created_at: Set(now),
         updated_at: Set(now),
         verified_at: Set(Some(now)),
-        // OpenRouter's label (`sk-or-v1-abc...def`) carries hex digits the mask does not show:
-        // the mask is stored in its place.
-        or_label: Set(info.label.as_ref().map(|_| mask(&key.last6()))),
-        or_limit: Set(info.limit),
-        or_limit_remaining: Set(info.limit_remaining),
-        or_limit_reset: Set(info.limit_reset.clone()),
-        or_usage: Set(info.usage),
-        or_is_free_tier: Set(info.is_free_tier),
-        or_expires_at: Set(info.expires_at.clone()),
+        ..Default::default()
     };
+    facts::set_on(&mut row, facts::from_key_info(&info, &key.last6()));
     use user_api_key::Column as C;
     user_api_key::Entity::insert(row)
         .on_conflict(
             OnConflict::column(C::UserId)
-                .update_columns([
-                    C::SecretEnc,
-                    C::KeyVersion,
-                    C::Last6,
-                    C::Status,
-                    C::UpdatedAt,
-                    C::VerifiedAt,
-                    C::OrLabel,
-                    C::OrLimit,
-                    C::OrLimitRemaining,
-                    C::OrLimitReset,
-                    C::OrUsage,
-                    C::OrIsFreeTier,
-                    C::OrExpiresAt,
-                ])
+                .update_columns(
+                    [
+                        C::SecretEnc,
+                        C::KeyVersion,
+                        C::Last6,
+                        C::Status,
+                        C::UpdatedAt,
+                        C::VerifiedAt,
+                    ]
+                    .into_iter()
+                    .chain(facts::COLUMNS),
+                )
                 .to_owned(),
         )
         .exec(&txn)
         .await
         .map_err(db_failed)?;
     let kind = if existed { "replaced" } else { "set" };
-    log_event(&txn, &auth.user_id, kind, Some(meta), Some(key.last6())).await?;
+    log_event(
+        &txn,
+        &auth.user_id,
+        kind,
+        Some(meta),
+        Some(key.last6()),
+        now,
+    )
+    .await?;
     txn.commit().await.map_err(db_failed)?;
     tracing::info!(user.id = %auth.user_id, key.version = kid, event = kind, "API key stored");
-    current_user(state, auth).await
+    Ok(())
 }
 
 async fn verification_failed(
     state: &AppState,
     auth: &AuthUser,
     meta: &RequestMeta,
-    key: &OpenRouterKey,
+    key: &ApiKey,
     e: UpstreamError,
 ) -> AppError {
     match e {
@@ -157,7 +155,7 @@ async fn log_rejected_save(
     state: &AppState,
     auth: &AuthUser,
     meta: &RequestMeta,
-    key: &OpenRouterKey,
+    key: &ApiKey,
 ) -> Result<(), AppError> {
     let txn = state.db.begin().await.map_err(db_failed)?;
     log_event(
@@ -166,6 +164,7 @@ async fn log_rejected_save(
         "rejected",
         Some(meta),
         Some(key.last6()),
+        state.clock.now(),
     )
     .await?;
     txn.commit().await.map_err(db_failed)

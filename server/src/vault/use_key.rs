@@ -12,12 +12,12 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Transa
 
 use app::AppError;
 
-use crate::auth::usecases::db_failed;
 use crate::entities::user_api_key;
+use crate::kit::db_failed;
 use crate::state::AppState;
 use crate::vault::envelope::{self, EnvelopeError};
 use crate::vault::events::log_event;
-use crate::vault::key::{KeyOrigin, OpenRouterKey};
+use crate::vault::key::{KeyOrigin, StoredKey};
 use crate::vault::usecases::{key_rejected, status, unusable};
 
 /// This server's ring lacks the version the stored key is under.
@@ -32,10 +32,7 @@ fn ring_lacks_version() -> AppError {
 
 /// Decrypts the caller's key for one upstream call. `Ok(None)` when no key is stored. A key
 /// that fails authentication is marked unusable, logged, and never sent anywhere.
-pub async fn stored_key(
-    state: &AppState,
-    user_id: &str,
-) -> Result<Option<OpenRouterKey>, AppError> {
+pub async fn stored_key(state: &AppState, user_id: &str) -> Result<Option<StoredKey>, AppError> {
     let Some(row) = user_api_key::Entity::find_by_id(user_id.to_owned())
         .one(&state.db)
         .await
@@ -53,7 +50,7 @@ pub async fn stored_key(
     let kid = u32::try_from(row.key_version).unwrap_or(0);
     let opened = envelope::open(&state.ring.current(), user_id, kid, &row.secret_enc);
     let failure = match opened {
-        Ok(secret) => match OpenRouterKey::from_decrypted(secret, row.secret_enc.clone()) {
+        Ok(secret) => match StoredKey::from_decrypted(secret, row.secret_enc.clone()) {
             Ok(key) => return Ok(Some(key)),
             // It opened, so it is authentic, yet it is no key: it can never be used.
             Err(_) => EnvelopeError::Unauthentic,
@@ -74,7 +71,7 @@ pub async fn stored_key(
 }
 
 /// Marks the key a call was made with as rejected by OpenRouter, and logs it; a key saved
-/// since (another ciphertext) is left alone. `origin` is [`OpenRouterKey::origin`].
+/// since (another ciphertext) is left alone. `origin` is [`StoredKey::origin`].
 pub async fn mark_rejected(
     state: &AppState,
     user_id: &str,
@@ -102,7 +99,15 @@ async fn swap_status(
     let txn = state.db.begin().await.map_err(db_failed)?;
     let swapped = swap_in(&txn, user_id, origin, to).await?;
     if swapped {
-        log_event(&txn, user_id, event, None, Some(origin.last6.clone())).await?;
+        log_event(
+            &txn,
+            user_id,
+            event,
+            None,
+            Some(origin.last6.clone()),
+            state.clock.now(),
+        )
+        .await?;
     }
     txn.commit().await.map_err(db_failed)?;
     Ok(swapped)

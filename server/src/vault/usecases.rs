@@ -8,15 +8,21 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
-use app::wire::{ApiKeyStatus, OpenRouterFacts};
+use app::keys::ssr::KeysPort;
+use app::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
 use app::AppError;
+use http::request::Parts;
+use secrecy::{ExposeSecret, SecretString};
 
-use crate::auth::usecases::{db_failed, RequestMeta};
+use crate::auth::extract::require;
 use crate::auth::AuthUser;
+use crate::backend::StudioBackend;
 use crate::entities::user_api_key;
+use crate::kit::{db_failed, RequestMeta};
 use crate::state::AppState;
 pub use crate::vault::events::key_events;
 use crate::vault::events::log_event;
+use crate::vault::facts;
 use crate::vault::key::mask;
 pub use crate::vault::save::save_key;
 pub use crate::vault::use_key::{mark_rejected, stored_key};
@@ -68,21 +74,11 @@ pub async fn key_status(state: &AppState, auth: &AuthUser) -> Result<ApiKeyStatu
         Some(r) => ApiKeyStatus {
             has_api_key: true,
             api_key: Some(mask(&r.last6)),
+            openrouter: Some(facts::of_row(&r)),
             status: Some(r.status),
             created_at: Some(r.created_at.to_rfc3339()),
             updated_at: Some(r.updated_at.to_rfc3339()),
             verified_at: r.verified_at.map(|t| t.to_rfc3339()),
-            openrouter: Some(OpenRouterFacts {
-                // The mask, never OpenRouter's label (which shows more of the key), even for a
-                // row stored before labels were replaced.
-                label: r.or_label.map(|_| mask(&r.last6)),
-                limit: r.or_limit,
-                limit_remaining: r.or_limit_remaining,
-                limit_reset: r.or_limit_reset,
-                usage: r.or_usage,
-                is_free_tier: r.or_is_free_tier,
-                expires_at: r.or_expires_at,
-            }),
         },
     })
 }
@@ -121,8 +117,44 @@ pub async fn remove_key(
             .exec(&txn)
             .await
             .map_err(db_failed)?;
-        log_event(&txn, &auth.user_id, "removed", Some(meta), Some(old.last6)).await?;
+        log_event(
+            &txn,
+            &auth.user_id,
+            "removed",
+            Some(meta),
+            Some(old.last6),
+            state.clock.now(),
+        )
+        .await?;
         tracing::info!(user.id = %auth.user_id, "API key removed");
     }
     txn.commit().await.map_err(db_failed)
+}
+
+#[async_trait::async_trait]
+impl KeysPort for StudioBackend {
+    async fn key_status(&self, req: &Parts) -> Result<ApiKeyStatus, AppError> {
+        key_status(&self.state, &require(&self.state, &req.extensions).await?).await
+    }
+
+    async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError> {
+        let auth = require(&self.state, &req.extensions).await?;
+        let secret = SecretString::from(api_key.0);
+        save_key(&self.state, &auth, &self.meta(req), secret.expose_secret()).await
+    }
+
+    async fn remove_key(&self, req: &Parts) -> Result<(), AppError> {
+        let auth = require(&self.state, &req.extensions).await?;
+        remove_key(&self.state, &auth, &self.meta(req)).await
+    }
+
+    async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError> {
+        key_events(
+            &self.state,
+            &require(&self.state, &req.extensions).await?,
+            page,
+            20,
+        )
+        .await
+    }
 }

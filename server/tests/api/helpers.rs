@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 
 use fake_openrouter::{FakeConfig, FakeOpenRouter};
 use sea_orm::DatabaseConnection;
-use server::auth::clock::OffsetClock;
 use server::config::{Config, DatabaseUrl};
+use server::kit::clock::OffsetClock;
 use server::Application;
 use std::sync::Arc;
 

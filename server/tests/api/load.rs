@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fake_openrouter::{FakeConfig, FakeOpenRouter};
-use server::auth::clock::OffsetClock;
+use server::kit::clock::OffsetClock;
 use server::Application;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

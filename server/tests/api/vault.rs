@@ -179,7 +179,7 @@ async fn a_rewrap_interrupted_anywhere_or_racing_saves_leaves_every_key_readable
                 .unwrap()
                 .expect("a key is stored");
             assert_eq!(
-                stored.last6(),
+                stored.key().last6(),
                 expected[expected.len() - 6..],
                 "user {i} keeps the key they set last"
             );
@@ -216,13 +216,13 @@ async fn racing_saves_for_one_user_all_succeed_and_leave_one_decryptable_winner(
         .expect("a key is stored");
     let winner = keys
         .iter()
-        .find(|k| k.ends_with(&stored.last6()))
+        .find(|k| k.ends_with(&stored.key().last6()))
         .expect("the stored key is one of those sent");
     let status = app.get_json(&app.client, "/api/user/api-key").await;
     assert!(status["apiKey"]
         .as_str()
         .unwrap()
-        .ends_with(&stored.last6()));
+        .ends_with(&stored.key().last6()));
     let (code, body) = post_json(&app, &app.client, "/api/ai/chat", &chat("hi")).await;
     assert_eq!(code, 200, "{body}");
     assert_eq!(last_bearer(&app), format!("Bearer {winner}"));

@@ -10,12 +10,13 @@ use bytes::Bytes;
 use serde_json::json;
 
 use crate::{
-    app::AppState,
     behaviour::{authenticate, route_model, KeyKind, Markers},
     catalogue::Model,
     completion::{Answer, ChatRequest, Generation},
     errors::ApiError,
-    oversized, streaming,
+    oversized,
+    state::AppState,
+    streaming,
 };
 
 /// Answers a chat request by echoing its last user message, or refuses it as the behaviour

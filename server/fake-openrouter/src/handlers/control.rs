@@ -3,7 +3,7 @@
 use axum::{extract::State, http::StatusCode, Json};
 use serde_json::{json, Value};
 
-use crate::{app::AppState, recording::RecordedRequest};
+use crate::{recording::RecordedRequest, state::AppState};
 
 /// `GET /__fake/requests`: every recorded request, oldest first.
 pub(crate) async fn list_requests(State(state): State<AppState>) -> Json<Vec<RecordedRequest>> {

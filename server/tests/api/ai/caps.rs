@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use fake_openrouter::key;
 use serde_json::json;
+use server::openrouter::ApiKey;
 use server::openrouter::UpstreamError;
-use server::vault::key::OpenRouterKey;
 
 use super::{chat, parse_events, post, post_json, user_with_key, Event};
 use crate::helpers::spawn_app;
@@ -89,7 +89,7 @@ async fn an_oversized_key_check_answer_is_refused_and_saves_nothing() {
     let app = spawn_app().await;
     app.sign_up("a@example.com").await;
     let oversized = key("b16b");
-    let parsed = OpenRouterKey::parse(&oversized).unwrap();
+    let parsed = ApiKey::parse(&oversized).unwrap();
     let save = json!({"apiKey": oversized});
     let (direct, saved) = tokio::join!(
         app.state.openrouter.key_info(&parsed),

@@ -24,7 +24,7 @@ fn assert_one_attributed_call(app: &TestApp, prefix: &str) -> Value {
 }
 
 async fn workspace_of(app: &TestApp, user_id: &str, code: &str) -> String {
-    let id = server::auth::ids::new_id();
+    let id = server::kit::ids::new_id(server::kit::Clock::now(&server::kit::SystemClock));
     let now = chrono::Utc::now();
     server::entities::workspace::Entity::insert(server::entities::workspace::ActiveModel {
         id: Set(id.clone()),

@@ -131,8 +131,8 @@ async fn successful_sign_ins_hand_their_address_slot_back() {
 #[tokio::test]
 async fn throttle_rows_an_hour_idle_are_pruned_and_recent_ones_kept() {
     use sea_orm::{EntityTrait, PaginatorTrait};
-    use server::auth::Clock as _;
     use server::entities::login_throttle;
+    use server::kit::Clock as _;
     let app = spawn_app().await;
     sign_in_burst(
         &app,

@@ -1,13 +1,15 @@
 //! Identifiers in the seed's cuid style: `c` followed by 24 lowercase base-36 characters (a time
-//! part, so ids sort roughly by creation, then random characters).
+//! part, so ids sort roughly by creation, then random characters). The time is the caller's,
+//! from the clock, like every other time the server writes.
 
+use chrono::{DateTime, Utc};
 use rand::Rng;
 
 const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
-/// A new unique id, 25 characters.
-pub fn new_id() -> String {
-    let mut millis = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
+/// A new unique id, 25 characters, for a row created at `now`.
+pub fn new_id(now: DateTime<Utc>) -> String {
+    let mut millis = u64::try_from(now.timestamp_millis()).unwrap_or_default();
     let mut time_part = [b'0'; 9];
     for slot in time_part.iter_mut().rev() {
         *slot = ALPHABET[(millis % 36) as usize];
@@ -32,10 +34,13 @@ mod tests {
 
     #[test]
     fn ids_are_cuid_shaped_and_distinct() {
-        let a = new_id();
-        let b = new_id();
+        let now = DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default();
+        let a = new_id(now);
+        let b = new_id(now);
         assert!(looks_like_id(&a), "{a}");
         assert_ne!(a, b);
+        let later = new_id(now + chrono::Duration::seconds(1));
+        assert!(a[..10] < later[..10], "ids sort by their time part");
     }
 
     #[test]
