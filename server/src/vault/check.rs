@@ -11,8 +11,8 @@
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, QuerySelect};
 
 use crate::entities::user_api_key;
+use crate::openrouter::ApiKey;
 use crate::vault::envelope::{self, EnvelopeError};
-use crate::vault::key::OpenRouterKey;
 use crate::vault::keyring::KeyRing;
 use crate::vault::usecases::status;
 
@@ -134,7 +134,7 @@ fn check_row(ring: &KeyRing, row: &user_api_key::Model) -> Result<(), Fault> {
         }
     }
     let key =
-        OpenRouterKey::from_decrypted(plain, row.secret_enc.clone()).map_err(|_| Fault::NotAKey)?;
+        ApiKey::parse(secrecy::ExposeSecret::expose_secret(&plain)).map_err(|_| Fault::NotAKey)?;
     if key.last6() != row.last6 {
         return Err(Fault::MaskMismatch);
     }
