@@ -10,8 +10,11 @@ pub struct Event {
     pub data: String,
 }
 
-/// Splits complete events off the front of `buffer`, leaving any partial event in it.
+/// Splits complete events off the front of `buffer`, leaving any partial event in it. Text is
+/// appended to `buffer` as it arrives, in pieces of any size; CRLF and CR line ends are read as
+/// LF, also when a piece ends between the CR and the LF.
 pub fn drain_events(buffer: &mut String) -> Vec<Event> {
+    normalise_line_ends(buffer);
     let mut out = Vec::new();
     while let Some(end) = buffer.find("\n\n") {
         let block: String = buffer.drain(..end + 2).collect();
@@ -34,12 +37,39 @@ pub fn drain_events(buffer: &mut String) -> Vec<Event> {
     out
 }
 
+/// The end of the stream: a CR still waiting for an LF is a line end after all, so the event
+/// it ends is complete. (An event with no blank line after it is dropped, as the
+/// event-stream standard says.)
+pub fn finish_events(buffer: &mut String) -> Vec<Event> {
+    if buffer.ends_with('\r') {
+        buffer.pop();
+        buffer.push('\n');
+    }
+    drain_events(buffer)
+}
+
+/// Turns every CRLF and lone CR into LF, except a CR at the very end: it may be the first half
+/// of a CRLF whose LF is in the next piece, so it waits. Afterwards `buffer` holds no CR but
+/// that one.
+fn normalise_line_ends(buffer: &mut String) {
+    if !buffer.contains('\r') {
+        return;
+    }
+    let waiting = buffer.ends_with('\r');
+    let body = buffer.strip_suffix('\r').unwrap_or(buffer.as_str());
+    let mut out = body.replace("\r\n", "\n").replace('\r', "\n");
+    if waiting {
+        out.push('\r');
+    }
+    *buffer = out;
+}
+
 #[cfg(feature = "hydrate")]
 pub use client::{post, Answer};
 
 #[cfg(feature = "hydrate")]
 mod client {
-    use super::{drain_events, Event};
+    use super::{drain_events, finish_events, Event};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
@@ -97,12 +127,15 @@ mod client {
                 .as_bool()
                 .unwrap_or(true);
             if done {
+                for event in finish_events(&mut buffer) {
+                    on_event(event);
+                }
                 break;
             }
             let value: js_sys::Uint8Array =
                 js_sys::Reflect::get(&chunk, &JsValue::from_str("value"))?.dyn_into()?;
             let text = decoder.decode_with_buffer_source_and_options(&value, &options)?;
-            buffer.push_str(&text.replace("\r\n", "\n"));
+            buffer.push_str(&text);
             for event in drain_events(&mut buffer) {
                 on_event(event);
             }
@@ -110,6 +143,10 @@ mod client {
         Ok(Answer::Done)
     }
 }
+
+#[cfg(test)]
+#[path = "sse_props.rs"]
+mod props;
 
 #[cfg(test)]
 mod tests {

@@ -222,3 +222,7 @@ mod tests {
         assert_eq!(p.scanned, 0);
     }
 }
+
+#[cfg(test)]
+#[path = "sse_props.rs"]
+mod props;

@@ -157,3 +157,7 @@ mod tests {
         assert_eq!(format!("{k:?}"), "OpenRouterKey([REDACTED])");
     }
 }
+
+#[cfg(test)]
+#[path = "key_props.rs"]
+mod props;
