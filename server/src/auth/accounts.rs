@@ -66,26 +66,35 @@ async fn find(
 }
 
 /// Disables the account with `email` at `now` (Unix seconds) and ends its sessions. Disabling a
-/// disabled account ends any sessions again and keeps its first `disabled_at`.
+/// disabled account ends any sessions again and keeps its first `disabled_at`. The transaction
+/// writes first (the stamp), so on SQLite it holds the write lock before it reads anything and
+/// never fails to upgrade a read lock while the server writes.
 pub async fn disable(
     db: &DatabaseConnection,
     email: &str,
     now: i64,
 ) -> Result<Outcome, AccountError> {
+    let parsed = Email::parse(email).map_err(|_| AccountError::NotAnEmail(email.to_owned()))?;
     let txn = db.begin().await?;
-    let u = find(&txn, email).await?;
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::DisabledAt,
-            Expr::value(u.disabled_at.unwrap_or(now)),
-        )
+    let bumped = user::Entity::update_many()
         .col_expr(
             user::Column::AuthStamp,
             Expr::col(user::Column::AuthStamp).add(1),
         )
-        .filter(user::Column::Id.eq(u.id.as_str()))
+        .filter(user::Column::Email.eq(parsed.as_str()))
         .exec(&txn)
         .await?;
+    if bumped.rows_affected == 0 {
+        return Err(AccountError::NotFound(parsed.as_str().to_owned()));
+    }
+    let u = find(&txn, email).await?;
+    if u.disabled_at.is_none() {
+        user::Entity::update_many()
+            .col_expr(user::Column::DisabledAt, Expr::value(now))
+            .filter(user::Column::Id.eq(u.id.as_str()))
+            .exec(&txn)
+            .await?;
+    }
     let ended = session::Entity::delete_many()
         .filter(session::Column::UserId.eq(u.id.as_str()))
         .exec(&txn)
