@@ -130,7 +130,7 @@ proptest! {
         ),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..16),
     ) {
-        let whole = read_all(&[bytes.clone()]);
+        let whole = read_all(std::slice::from_ref(&bytes));
         let cut = read_all(&pieces(&bytes, &cuts));
         prop_assert_eq!(&whole, &cut, "the pieces do not change what is read");
         if let Ok(items) = whole {

@@ -196,10 +196,10 @@ async fn sign_ins_racing_a_disable_never_leave_a_working_session() {
         // The sign-ins read the account at once, then queue for Argon2: some finish checking the
         // password only after the disable committed, and make their session after it.
         let browsers: Vec<reqwest::Client> = (0..4).map(|_| client()).collect();
-        let app = &app;
+        let shared = &app;
         let sign_ins = browsers
             .iter()
-            .map(|b| async move { sign_in(app, b, "a@example.com", PASSWORD).await.0 });
+            .map(|b| async move { sign_in(shared, b, "a@example.com", PASSWORD).await.0 });
         let disabling = server::auth::accounts::disable(&app.db, "a@example.com", 1_000 + round);
         let (statuses, disabled) = tokio::join!(join_all(sign_ins), disabling);
         disabled.unwrap();
