@@ -5,6 +5,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cargo_leptos_version="0.3.10"
+cargo_deny_version="0.20.2"
 # wasm-bindgen-cli must be exactly the wasm-bindgen crate's version (cargo-leptos does not check).
 wasm_bindgen_version="$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' "$root/Cargo.lock")"
 
@@ -20,6 +21,11 @@ fi
 if ! cargo leptos --version 2>/dev/null | grep -q "$cargo_leptos_version"; then
   say "installing cargo-leptos $cargo_leptos_version (about 25 minutes, once per machine)"
   cargo install cargo-leptos --version "$cargo_leptos_version" --locked
+fi
+
+if ! cargo deny --version 2>/dev/null | grep -q " $cargo_deny_version\$"; then
+  say "installing cargo-deny $cargo_deny_version (about 5 minutes, once per machine)"
+  cargo install cargo-deny --version "$cargo_deny_version" --locked
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $wasm_bindgen_version\$"; then

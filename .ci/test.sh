@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check CI runs: formatting, clippy (server and WASM),
-# the cargo tests on SQLite and on PostgreSQL, and the Playwright suite against a release build.
+# the supply-chain checks (cargo deny, a scan for key shapes), the cargo tests on SQLite and on
+# PostgreSQL (their output scanned for key shapes too), and the Playwright suite against a
+# release build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -21,10 +23,20 @@ cargo clippy "${host_crates[@]}" --all-targets -- -D warnings
 step "clippy (WASM front end, warnings are errors)"
 cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
+step "supply chain: cargo deny (bans, licences, sources, advisories offline)"
+bash .ci/deny.sh
+step "key-shape scan of the repository"
+bash .ci/scan-keys.sh --self-test
+
+# The cargo tests' output is kept, and scanned for key shapes once they are done.
+test_log="$target/ci-test.log"
+mkdir -p "$target"
+: > "$test_log"
+
 step "cargo tests on SQLite"
-cargo test "${host_crates[@]}"
+cargo test "${host_crates[@]}" 2>&1 | tee -a "$test_log"
 step "crash harness on SQLite (kill -9 at random moments, 5 rounds)"
-CRASH_ROUNDS=5 cargo test -p server --test crash -- --ignored --nocapture
+CRASH_ROUNDS=5 cargo test -p server --test crash -- --ignored --nocapture 2>&1 | tee -a "$test_log"
 
 step "cargo tests on PostgreSQL"
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -32,13 +44,16 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
-STUDIO_TEST_POSTGRES_URL="$pg_admin_url" cargo test -p server
+STUDIO_TEST_POSTGRES_URL="$pg_admin_url" cargo test -p server 2>&1 | tee -a "$test_log"
 step "crash harness on PostgreSQL (5 rounds)"
 STUDIO_TEST_POSTGRES_URL="$pg_admin_url" CRASH_ROUNDS=5 \
-  cargo test -p server --test crash -- --ignored --nocapture
+  cargo test -p server --test crash -- --ignored --nocapture 2>&1 | tee -a "$test_log"
 # Each test made its own database; drop them so runs do not pile up.
 psql "$pg_admin_url" -Atqc "select datname from pg_database where datname like 'studio_test_%'" \
   | while read -r db; do psql "$pg_admin_url" -qc "drop database if exists \"$db\"" >/dev/null; done
+
+step "key-shape scan of the test logs"
+bash .ci/scan-keys.sh "$test_log"
 
 step "release build (cargo leptos)"
 cargo leptos build --release

@@ -7,7 +7,10 @@
 //! every session signed in with a password that has since changed. Password checks are throttled
 //! per address ([`crate::rate_limit`]) and per account in the database ([`throttle`]), with a
 //! known-device cookie ([`device`]) that keeps the owner's own browser out of the account's lock.
+//! An operator can disable an account ([`accounts`]), which ends its sessions and refuses its
+//! sign-ins.
 
+pub mod accounts;
 pub mod device;
 pub mod email;
 pub mod extract;

@@ -2,12 +2,14 @@
 
 use clap::{Parser, Subcommand};
 
+use crate::auth::accounts;
 use crate::config::{Config, KeyRingSource};
 use crate::db;
 use crate::error::StartupError;
 use crate::startup::Application;
 use crate::vault::check;
 use crate::vault::keyring::KeyRing;
+use crate::vault::retire;
 use crate::vault::rotate as rewrap;
 
 const SETTINGS: &str = "\
@@ -36,6 +38,9 @@ Settings (environment variables; all optional):
   STUDIO_MASTER_KEY_PRIMARY  the version new encryptions use        [the highest]
   STUDIO_KEYRING_FILE  a key-ring file instead (created, mode 0600, if missing)
                                                            [keyring.json beside the SQLite file]
+  STUDIO_MIN_DECRYPTION_VERSION  retire master-key versions below this: they never decrypt,
+                       and studio will not serve while a stored key uses one (run
+                       `studio rewrap` first; rewrap itself still reads them)     [none]
   RUST_LOG             log filter, e.g. info or server=debug          [info]
 
 With no settings at all, studio creates data/studio.db under the working directory, applies the
@@ -60,11 +65,23 @@ pub enum Command {
     /// interrupt, to re-run and to run while servers are serving.
     RotateKey,
     /// Re-encrypt every stored API key under the current primary (finish an interrupted rotation).
+    /// Reads keys under retired versions too, so it clears them before they are refused.
     Rewrap,
     /// Try every stored API key against every version of the key ring and report how many open
     /// under exactly their own version; exits non-zero if any does not (rows already marked
     /// unusable excepted). Changes nothing.
     CheckKeys,
+    /// Disable an account: its sessions end at once and it can no longer sign in. Its data and
+    /// its stored key (still encrypted) are left as they are.
+    DisableAccount {
+        /// The account's email address.
+        email: String,
+    },
+    /// Enable a disabled account again: it can sign in once more.
+    EnableAccount {
+        /// The account's email address.
+        email: String,
+    },
 }
 
 /// Runs the chosen command to completion.
@@ -78,6 +95,8 @@ pub async fn run(cli: Cli) -> Result<(), StartupError> {
         Command::RotateKey => rotate(config, true).await,
         Command::Rewrap => rotate(config, false).await,
         Command::CheckKeys => check_keys(config).await,
+        Command::DisableAccount { email } => set_disabled(config, &email, true).await,
+        Command::EnableAccount { email } => set_disabled(config, &email, false).await,
     }
 }
 
@@ -137,6 +156,10 @@ async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
             ),
         }
     }
+    if let Some(min) = config.min_decryption_version {
+        ring.retiring_below(min)
+            .map_err(|e| StartupError::config(retire::SETTING, e))?;
+    }
     let report = rewrap::rewrap_all(&db, &ring).await.map_err(|e| {
         StartupError::Other(format!(
             "the rewrap stopped: {e}; run `studio rewrap` to resume"
@@ -149,6 +172,41 @@ async fn rotate(config: Config, add_version: bool) -> Result<(), StartupError> {
         report.raced,
         report.unusable
     );
+    if let Some(min) = config.min_decryption_version {
+        let left = retire::rows_below(&db, min)
+            .await
+            .map_err(|e| StartupError::Other(format!("cannot read the stored keys: {e}")))?;
+        if left > 0 {
+            println!(
+                "{left} usable keys are still under versions below {min} ({}): studio will not \
+                 serve until they are rewrapped",
+                retire::SETTING
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn set_disabled(config: Config, email: &str, disabled: bool) -> Result<(), StartupError> {
+    let db = db::connect(&config.database).await?;
+    db::migrate(&db, &config.database).await?;
+    let now = crate::kit::clock::Clock::now(&crate::kit::clock::SystemClock).timestamp();
+    let outcome = if disabled {
+        accounts::disable(&db, email, now).await
+    } else {
+        accounts::enable(&db, email).await
+    }
+    .map_err(|e| StartupError::Other(e.to_string()))?;
+    if disabled {
+        println!(
+            "disabled {}: {} session(s) ended; its sign-ins are refused",
+            outcome.email, outcome.sessions_ended
+        );
+    } else if outcome.changed {
+        println!("enabled {}: it can sign in again", outcome.email);
+    } else {
+        println!("{} was not disabled; nothing changed", outcome.email);
+    }
     Ok(())
 }
 

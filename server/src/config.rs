@@ -37,6 +37,9 @@ pub struct Config {
     pub session_absolute_secs: i64,
     /// Where the master-key ring comes from.
     pub keyring: KeyRingSource,
+    /// Master-key versions below this are retired: refused for decryption, and `studio` does not
+    /// start while a stored key uses one (`STUDIO_MIN_DECRYPTION_VERSION`; none by default).
+    pub min_decryption_version: Option<u32>,
     /// How long an AI call may wait for OpenRouter, in seconds (`UPSTREAM_TIMEOUT_SECS`, 120).
     pub upstream_timeout_secs: u64,
     /// AI calls one user may have in flight at once (`AI_MAX_IN_FLIGHT_PER_USER`, default 4).
@@ -211,6 +214,15 @@ impl Config {
                 "required with PostgreSQL (1:<base64 of 32 random bytes>[,2:…]), or set STUDIO_KEYRING_FILE",
             ));
         };
+        let min_decryption_version = match read("STUDIO_MIN_DECRYPTION_VERSION") {
+            None => None,
+            Some(raw) => Some(raw.parse::<u32>().ok().filter(|v| *v >= 1).ok_or_else(|| {
+                StartupError::config(
+                    "STUDIO_MIN_DECRYPTION_VERSION",
+                    "expected a key version number (1 or more)",
+                )
+            })?),
+        };
         Ok(Self {
             addr,
             database,
@@ -221,6 +233,7 @@ impl Config {
             session_idle_secs,
             session_absolute_secs,
             keyring,
+            min_decryption_version,
             upstream_timeout_secs,
             ai_max_in_flight_per_user,
             ai_models_ttl_secs,
@@ -435,6 +448,21 @@ mod tests {
         );
         let err = config(&[("DATABASE_URL", "postgres://u@h/db")]).expect_err("no ring");
         assert!(err.to_string().starts_with("STUDIO_MASTER_KEYS: "), "{err}");
+    }
+
+    #[test]
+    fn the_minimum_decryption_version_is_a_version_number() {
+        assert_eq!(config(&[]).expect("valid").min_decryption_version, None);
+        let c = config(&[("STUDIO_MIN_DECRYPTION_VERSION", " 3 ")]).expect("valid");
+        assert_eq!(c.min_decryption_version, Some(3));
+        for bad in ["0", "-1", "two"] {
+            let err = config(&[("STUDIO_MIN_DECRYPTION_VERSION", bad)]).expect_err("invalid");
+            assert!(
+                err.to_string()
+                    .starts_with("STUDIO_MIN_DECRYPTION_VERSION: "),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ use crate::rate_limit::Limits;
 use crate::routes;
 use crate::serve::{self, ServeLimits};
 use crate::state::AppState;
-use crate::vault::open::open_ring;
+use crate::vault::retire::open_serving_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
@@ -67,7 +67,7 @@ impl Application {
                 format!("cannot listen on {}: {e}", config.addr),
             )
         })?;
-        let ring = open_ring(&config.keyring, &db).await?;
+        let ring = open_serving_ring(&config.keyring, config.min_decryption_version, &db).await?;
         let openrouter = OpenRouterClient::new(
             &config.openrouter_base_url,
             &config.public_origin,

@@ -8,7 +8,8 @@
 //! - [`ring`]: the ring as servers hold it, re-read when its file changes; [`open`]: loading
 //!   it at start-up, refused when it cannot open the stored keys.
 //! - [`rotate`]: the rewrap that moves stored keys to the primary version; [`check`]: trying
-//!   every stored key against the ring (`studio check-keys`).
+//!   every stored key against the ring (`studio check-keys`); [`retire`]: the versions below
+//!   `STUDIO_MIN_DECRYPTION_VERSION`, refused for decryption once rewrapped.
 //! - [`usecases`]: read status, remove, and the re-exports of [`save`] (the limited, verified
 //!   save) and [`use_key`] (decrypt for a call; exact status changes); [`events`]: the bounded
 //!   key log; [`facts`]: what OpenRouter reported about a key, mapped once.
@@ -21,6 +22,7 @@ pub mod file_mode;
 pub mod key;
 pub mod keyring;
 pub mod open;
+pub mod retire;
 pub mod ring;
 pub mod rotate;
 pub mod save;

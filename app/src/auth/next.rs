@@ -121,3 +121,7 @@ pub fn encode_component(s: &str) -> String {
 #[cfg(test)]
 #[path = "next_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "next_props.rs"]
+mod props;

@@ -138,3 +138,7 @@ fn read_line(event: &mut Partial, line: &str, items: &mut Vec<SseItem>) -> Resul
 #[cfg(test)]
 #[path = "parser_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "parser_props.rs"]
+mod props;

@@ -212,6 +212,10 @@ pub async fn report(
 }
 
 #[cfg(test)]
+#[path = "usage_props.rs"]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

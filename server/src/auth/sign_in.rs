@@ -16,7 +16,7 @@ use app::AppError;
 
 use crate::auth::session::{self, SignedIn};
 use crate::auth::usecases::{parse_name, to_dto, Browser};
-use crate::auth::{device, throttle, Email, Password};
+use crate::auth::{accounts, device, throttle, Email, Password};
 use crate::entities::user;
 use crate::kit::db_failed;
 use crate::kit::ids::new_id;
@@ -101,6 +101,12 @@ async fn check_and_begin(
         .verify(password, found.as_ref().map(|u| u.password_hash.as_str()))
         .await?;
     match found {
+        // Only the right password learns that the account is disabled; its bucket is not
+        // cleared and its address slot not refunded, as for a failed attempt.
+        Some(u) if ok && u.disabled_at.is_some() => {
+            tracing::info!(user.id = %u.id, "sign-in refused: the account is disabled");
+            Err(accounts::disabled())
+        }
         Some(u) if ok => {
             throttle::clear(&state.db, &bucket).await?;
             state.limits.sign_in_ip.refund(slot);
@@ -161,6 +167,7 @@ pub async fn sign_up(
         updated_at: Set(now),
         password_hash: Set(hash),
         auth_stamp: Set(0),
+        disabled_at: Set(None),
     };
     let created = match user::Entity::insert(model)
         .exec_with_returning(&state.db)

@@ -15,6 +15,9 @@ pub struct Model {
     pub password_hash: String,
     /// Bumped on every password change; a session signed in under an older stamp is refused.
     pub auth_stamp: i64,
+    /// When an operator disabled the account (Unix seconds), or `None`: a disabled account
+    /// cannot sign in, and disabling it bumped `auth_stamp`, ending its sessions.
+    pub disabled_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

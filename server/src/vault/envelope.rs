@@ -37,6 +37,9 @@ pub enum EnvelopeError {
     /// The ring has no master key with this version.
     #[error("master key version {0} is not in the key ring")]
     UnknownKey(u32),
+    /// The version is retired (below `STUDIO_MIN_DECRYPTION_VERSION`): never used to decrypt.
+    #[error("master key version {0} is retired")]
+    Retired(u32),
     /// Authentication failed: tampered, moved to another user, or the wrong key.
     #[error("the stored value failed authentication")]
     Unauthentic,
@@ -90,7 +93,7 @@ pub fn kid_of(envelope: &str) -> Result<u32, EnvelopeError> {
 }
 
 /// Decrypts an envelope that must belong to `user_id` and name `expected_kid` (the row's
-/// `key_version` column); any mismatch fails.
+/// `key_version` column); any mismatch fails, and a retired version is refused.
 pub fn open(
     ring: &KeyRing,
     user_id: &str,
@@ -110,6 +113,9 @@ pub fn open(
         .map_err(|_| EnvelopeError::Malformed)?;
     if blob.len() < NONCE_LEN + TAG_LEN {
         return Err(EnvelopeError::Malformed);
+    }
+    if ring.is_retired(kid) {
+        return Err(EnvelopeError::Retired(kid));
     }
     let key = ring.get(kid).ok_or(EnvelopeError::UnknownKey(kid))?;
     let cipher = XChaCha20Poly1305::new(key.into());
@@ -268,3 +274,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "envelope_props.rs"]
+mod props;

@@ -78,3 +78,7 @@ mod tests {
         assert!(shown.contains("[REDACTED]"), "{shown}");
     }
 }
+
+#[cfg(test)]
+#[path = "key_props.rs"]
+mod props;

@@ -20,14 +20,21 @@ use zeroize::Zeroizing;
 pub struct KeyRing {
     keys: BTreeMap<u32, Zeroizing<[u8; 32]>>,
     primary: u32,
+    /// Versions below this are retired: kept in the ring, refused for decryption
+    /// (`STUDIO_MIN_DECRYPTION_VERSION`; 0 retires none).
+    min_decryption: u32,
 }
 
 impl std::fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyRing")
+        let mut shown = f.debug_struct("KeyRing");
+        shown
             .field("versions", &self.keys.keys().collect::<Vec<_>>())
-            .field("primary", &self.primary)
-            .finish()
+            .field("primary", &self.primary);
+        if self.min_decryption > 0 {
+            shown.field("min_decryption", &self.min_decryption);
+        }
+        shown.finish()
     }
 }
 
@@ -75,7 +82,11 @@ impl KeyRing {
         if keys.keys().any(|k| *k == 0) {
             return Err("key versions start at 1".into());
         }
-        Ok(Self { keys, primary })
+        Ok(Self {
+            keys,
+            primary,
+            min_decryption: 0,
+        })
     }
 
     /// Parses `1:<base64>,2:<base64>`; the primary is `primary`, or else the highest version.
@@ -104,6 +115,7 @@ impl KeyRing {
         Self {
             keys: BTreeMap::from([(1, key)]),
             primary: 1,
+            min_decryption: 0,
         }
     }
 
@@ -117,6 +129,7 @@ impl KeyRing {
         Self {
             keys,
             primary: next,
+            min_decryption: self.min_decryption,
         }
     }
 
@@ -134,6 +147,33 @@ impl KeyRing {
     /// The key with version `kid`.
     pub fn get(&self, kid: u32) -> Option<&[u8; 32]> {
         self.keys.get(&kid).map(|k| &**k)
+    }
+
+    /// This ring with every version below `min` retired: still held (so rotation checks still
+    /// see them), but [`crate::vault::envelope::open`] refuses them. The primary must not be
+    /// retired.
+    pub fn retiring_below(&self, min: u32) -> Result<Self, String> {
+        if self.primary < min {
+            return Err(format!(
+                "the primary master key version {} would be retired; make version {min} or \
+                 later the primary first (`studio rotate-key`)",
+                self.primary
+            ));
+        }
+        Ok(Self {
+            min_decryption: min,
+            ..self.clone()
+        })
+    }
+
+    /// Whether version `kid` is retired (below the minimum decryption version).
+    pub fn is_retired(&self, kid: u32) -> bool {
+        kid < self.min_decryption
+    }
+
+    /// The lowest version still allowed to decrypt (0 when none is retired).
+    pub fn min_decryption(&self) -> u32 {
+        self.min_decryption
     }
 
     /// Whether `newer` could come from this ring by rotation: it keeps every version this ring

@@ -14,6 +14,8 @@ use crate::vault::keyring::KeyRing;
 pub struct SharedRing {
     inner: Arc<RwLock<Loaded>>,
     file: Option<PathBuf>,
+    /// Versions below this are retired in every ring this holds, reloaded ones too.
+    min_decryption: u32,
 }
 
 #[derive(Debug)]
@@ -54,6 +56,7 @@ impl SharedRing {
                     Self {
                         inner: Arc::new(RwLock::new(loaded)),
                         file: Some(path.clone()),
+                        min_decryption: 0,
                     },
                     created,
                 ))
@@ -69,7 +72,24 @@ impl SharedRing {
                 modified: None,
             })),
             file: None,
+            min_decryption: 0,
         }
+    }
+
+    /// This ring with every version below `min` retired, now and in every reload
+    /// ([`KeyRing::retiring_below`]).
+    pub fn retiring_below(self, min: u32) -> Result<Self, String> {
+        {
+            let mut loaded = self
+                .inner
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            loaded.ring = Arc::new(loaded.ring.retiring_below(min)?);
+        }
+        Ok(Self {
+            min_decryption: min,
+            ..self
+        })
     }
 
     /// The current ring, re-read first if its file changed.
@@ -83,7 +103,8 @@ impl SharedRing {
                 .unwrap_or(false);
             if stale {
                 let old = self.inner.read().map(|l| l.ring.clone()).ok();
-                match KeyRing::load_file(path) {
+                let min = self.min_decryption;
+                match KeyRing::load_file(path).and_then(|r| r.retiring_below(min)) {
                     Ok(ring) if old.as_ref().is_some_and(|o| !o.is_extended_by(&ring)) => {
                         // Not a rotation of the ring in use: another ring, or a version removed
                         // or changed. Using it would make stored keys look unusable.

@@ -5,7 +5,8 @@
 //! late (a slow 401 for a key the user has since replaced) never lands on the newer key. A ring
 //! that lacks the row's key version (a rolling deploy, one instance still on an older
 //! `STUDIO_MASTER_KEYS`) is this server's problem, not the key's: it answers 503 and leaves the
-//! row alone. Only a ciphertext that fails authentication marks the key unusable.
+//! row alone, and so does a row under a retired version (503 until `studio rewrap` moves it).
+//! Only a ciphertext that fails authentication marks the key unusable.
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
@@ -27,6 +28,17 @@ fn ring_lacks_version() -> AppError {
         "Key vault unavailable",
         "This server cannot open your stored key right now (it does not have the encryption key \
          it was saved under). Your key is unchanged; please try again in a moment.",
+    )
+}
+
+/// The stored key is under a retired version (below `STUDIO_MIN_DECRYPTION_VERSION`): only
+/// `studio rewrap` can move it; the key itself is fine and its status is left alone.
+fn retired_version() -> AppError {
+    AppError::new(
+        503,
+        "Key version retired",
+        "Your stored key was saved under an encryption key this server no longer uses, and is \
+         waiting to be moved to the current one. Your key is unchanged; please try again later.",
     )
 }
 
@@ -58,6 +70,10 @@ pub async fn stored_key(state: &AppState, user_id: &str) -> Result<Option<Stored
         Err(EnvelopeError::UnknownKey(missing)) => {
             tracing::error!(user.id = %user_id, key.version = missing, "the key ring lacks the version a stored key is under; is STUDIO_MASTER_KEYS or the ring file behind the other instances?");
             return Err(ring_lacks_version());
+        }
+        Err(EnvelopeError::Retired(retired)) => {
+            tracing::error!(user.id = %user_id, key.version = retired, "a stored key is under a retired master-key version; run `studio rewrap` to move it to the primary");
+            return Err(retired_version());
         }
         Err(e) => e,
     };

@@ -1,4 +1,5 @@
 mod device;
+mod disable;
 mod password;
 mod sign_in_limits;
 mod sign_up;

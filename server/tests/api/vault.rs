@@ -2,6 +2,7 @@
 //! the real `studio` binary.
 
 mod exact;
+mod retire;
 mod ring_mode;
 
 use std::process::Command;
