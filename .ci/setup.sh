@@ -43,3 +43,19 @@ if [ ! -f "$root/end2end/node_modules/.package-lock.json" ] \
   cp "$root/end2end/package-lock.json" "$root/end2end/node_modules/.ci-lock"
 fi
 export PATH="$root/end2end/node_modules/.bin:$PATH"
+
+# schemathesis (PyPI), pinned, in a venv that persists between runs; .ci/schemathesis.sh uses it.
+schemathesis_version="4.32.5"
+schemathesis_venv="$HOME/.cache/schemathesis-venv"
+if ! "$schemathesis_venv/bin/schemathesis" --version 2>/dev/null | grep -q " $schemathesis_version\$"; then
+  say "installing schemathesis $schemathesis_version (once per machine)"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3-venv >/dev/null
+  fi
+  rm -rf "$schemathesis_venv"
+  python3 -m venv "$schemathesis_venv"
+  "$schemathesis_venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+export SCHEMATHESIS="$schemathesis_venv/bin/schemathesis"

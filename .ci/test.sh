@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check CI runs: formatting, clippy (server and WASM),
-# the cargo tests on SQLite and on PostgreSQL, and the Playwright suite against a release build.
+# the cargo tests on SQLite and on PostgreSQL, then schemathesis and the Playwright suite against a
+# release build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -38,6 +39,10 @@ psql "$pg_admin_url" -Atqc "select datname from pg_database where datname like '
 step "release build (cargo leptos)"
 cargo leptos build --release
 cargo build --release -p fake-openrouter
+
+step "schemathesis against the release build (every operation of /api/openapi.json)"
+STUDIO_BIN="$target/release/studio" FAKE_OPENROUTER_BIN="$target/release/fake-openrouter" \
+  bash .ci/schemathesis.sh
 
 step "Playwright in Chromium against the release build"
 (cd end2end && STUDIO_BIN="$target/release/studio" FAKE_OPENROUTER_BIN="$target/release/fake-openrouter" npx playwright test)

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One message of a conversation: `{"role": "system" | "user" | "assistant", "content": "…"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChatMessage {
     /// `system`, `user` or `assistant`.
     pub role: String,
@@ -13,6 +14,7 @@ pub struct ChatMessage {
 
 /// `POST /api/ai/chat`. Fields not listed here (a `user_id`, a `provider`) are ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatRequest {
     /// The conversation so far, oldest first.
@@ -33,6 +35,7 @@ pub struct ChatRequest {
 
 /// `POST /api/ai/code-completion`: the code around the cursor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeCompletionRequest {
     /// The file's language, e.g. `rust`.
@@ -55,6 +58,7 @@ pub struct CodeCompletionRequest {
 
 /// `POST /api/ai/generate-code`: a description of the code wanted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateCodeRequest {
     /// The language to write in.
@@ -80,6 +84,7 @@ pub struct GenerateCodeRequest {
 
 /// What one AI call used, as OpenRouter reported it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AiUsage {
     /// Tokens read.
@@ -94,6 +99,7 @@ pub struct AiUsage {
 
 /// The answer to a chat request that did not stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatReply {
     /// The assistant's message.
@@ -108,6 +114,7 @@ pub struct ChatReply {
 
 /// The answer to a code-completion request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeCompletionReply {
     /// The text to insert at the cursor, and nothing else.
@@ -122,6 +129,7 @@ pub struct CodeCompletionReply {
 
 /// The answer to a code-generation request that did not stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateCodeReply {
     /// The code, without Markdown fences.
@@ -136,6 +144,7 @@ pub struct GenerateCodeReply {
 
 /// The data of an `event: delta` in an AI event stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StreamDelta {
     /// The next piece of the answer.
     pub content: String,
@@ -144,6 +153,7 @@ pub struct StreamDelta {
 /// The data of the final `event: done` in an AI event stream. (A stream that fails ends with
 /// `event: error` and an [`ApiError`] instead.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StreamDone {
     /// The model that answered.
@@ -161,6 +171,7 @@ pub struct StreamDone {
 
 /// A model's price per token in USD, as OpenRouter writes it (decimal strings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModelPricing {
     /// Per prompt token.
     pub prompt: String,
@@ -170,6 +181,7 @@ pub struct ModelPricing {
 
 /// One model OpenRouter offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AiModel {
     /// The id to send, e.g. `openai/gpt-4o-mini`.
@@ -184,6 +196,7 @@ pub struct AiModel {
 
 /// `GET /api/ai/models`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AiModelList {
     /// The models, in OpenRouter's order.
@@ -197,6 +210,7 @@ pub struct AiModelList {
 /// `GET` / `PUT /api/user/model-preferences`: the caller's default model per feature
 /// (`null` means the server's default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelPreferences {
     /// For chat.

@@ -11,6 +11,18 @@ use app::wire::ServerStatus;
 use crate::db;
 use crate::state::AppState;
 
+/// The body of `GET /health`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only its schema is used: the handler answers with `json!`.
+struct Health {
+    /// `ok` or `unavailable`.
+    status: String,
+    /// `sqlite` or `postgres`.
+    database: String,
+    /// Why it is unavailable (with 503 only).
+    reason: Option<String>,
+}
+
 /// The use case: is the server healthy?
 pub async fn status(state: &AppState) -> ServerStatus {
     ServerStatus {
@@ -20,7 +32,16 @@ pub async fn status(state: &AppState) -> ServerStatus {
     }
 }
 
-/// The route.
+/// The server's health: whether its database answers.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "meta",
+    responses(
+        (status = 200, description = "Serving: `{\"status\": \"ok\", \"database\": \"sqlite\" | \"postgres\"}`.", body = Health),
+        (status = 503, description = "The database does not answer: `status` is `unavailable`, with a `reason`.", body = Health),
+    )
+)]
 pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
     let s = status(&state).await;
     if s.database_ok {

@@ -20,8 +20,9 @@ use inputs::Body;
 /// every run of the suite.
 const DEFAULT_CASES: u32 = 1000;
 
-/// The REST API, as `server/src/routes` registers it.
-const REST: &[(&str, &str)] = &[
+/// The REST API, as `server/src/routes` registers it (`openapi.rs` checks that its document
+/// lists exactly these).
+pub const REST: &[(&str, &str)] = &[
     ("POST", "/api/auth/signup"),
     ("POST", "/api/auth/signin"),
     ("POST", "/api/auth/signout"),
@@ -40,6 +41,7 @@ const REST: &[(&str, &str)] = &[
     ("POST", "/api/ai/code-completion"),
     ("POST", "/api/ai/generate-code"),
     ("GET", "/api/ai/models"),
+    ("GET", "/api/openapi.json"),
     ("GET", "/health"),
 ];
 
