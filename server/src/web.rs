@@ -1,4 +1,4 @@
-//! HTTP plumbing shared by the routes: JSON bodies and query strings with JSON errors, request
+//! HTTP plumbing shared by the routes: JSON bodies, query strings and path parameters with JSON errors, request
 //! metadata, and the cross-cutting layers (CSRF, security headers, page guard, panics answered as
 //! 500s in the caller's form, server-function errors with their own status, connections closed after an unread body).
 
@@ -8,6 +8,7 @@ pub mod headers;
 pub mod json;
 pub mod meta;
 pub mod panic;
+pub mod path;
 pub mod query;
 pub mod server_fn_status;
 pub mod unread_body;

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use app::wire::{
     AiModelList, ApiError, ChatReply, ChatRequest, CodeCompletionReply, CodeCompletionRequest,
-    GenerateCodeReply, GenerateCodeRequest, StreamDelta, StreamDone,
+    GenerateCodeReply, GenerateCodeRequest,
 };
 
 use crate::ai::limits::BODY_LIMIT;

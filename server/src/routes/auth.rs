@@ -1,6 +1,6 @@
 //! `/api/auth/*`: sign-up, sign-in, sign-out, the session and the session list, password change.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -19,6 +19,7 @@ use crate::auth::{session, AuthUser};
 use crate::error::HttpError;
 use crate::state::AppState;
 use crate::web::json::ApiJson;
+use crate::web::path::ApiPath;
 
 /// The routes, to be nested under `/api/auth`.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -203,6 +204,7 @@ async fn list_sessions(
     params(("id" = String, Path, description = "A session's public id, from `GET /api/auth/sessions`.")),
     responses(
         (status = 204, description = "The session ended."),
+        (status = 400, description = "The id is not UTF-8 once percent-decoded.", body = ApiError),
         (status = 404, description = "No session with this id belongs to the caller.", body = ApiError),
         (status = 503, description = "The database is not answering.", body = ApiError),
     )
@@ -210,7 +212,7 @@ async fn list_sessions(
 async fn end_session(
     State(state): State<AppState>,
     auth: AuthUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, HttpError> {
     usecases::end_session(&state, &auth, &id).await?;
     Ok(StatusCode::NO_CONTENT)

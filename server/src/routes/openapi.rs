@@ -15,7 +15,9 @@ use axum::response::{IntoResponse, Response};
 use http::header::{HeaderValue, CONTENT_TYPE};
 use utoipa::openapi::content::Content;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder, Ref, Tag};
+use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Ref, Tag};
+
+use app::wire::{StreamDelta, StreamDone};
 
 use crate::auth::session::{COOKIE, SECURE_COOKIE};
 use crate::state::AppState;
@@ -40,9 +42,16 @@ people>\"}` (the `ApiError` schema), with `retryAfter` and a `Retry-After` heade
 `text/event-stream`: `event: delta` events (data `StreamDelta`), then one `event: done` (data \
 `StreamDone`) or `event: error` (data `ApiError`).";
 
-/// The document, without the routes: title, version, security scheme and tags.
+/// The document, without the routes: title, version, tags, and the schemas of stream events
+/// (which no handler's signature names).
 pub fn base() -> OpenApi {
     OpenApiBuilder::new()
+        .components(Some(
+            ComponentsBuilder::new()
+                .schema_from::<StreamDelta>()
+                .schema_from::<StreamDone>()
+                .build(),
+        ))
         .info(
             InfoBuilder::new()
                 .title("AiAppsy Web Studio")

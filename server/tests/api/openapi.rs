@@ -54,7 +54,11 @@ fn needs_session(op: &Value) -> bool {
 async fn the_document_is_openapi_3_1_with_the_session_cookie_and_the_error_body() {
     let app = spawn_app().await;
     let doc = document(&app).await;
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1."), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1."),
+        "{}",
+        doc["openapi"]
+    );
     assert_eq!(
         doc["components"]["securitySchemes"]["session"],
         serde_json::json!({
@@ -78,7 +82,11 @@ async fn the_document_is_openapi_3_1_with_the_session_cookie_and_the_error_body(
             codes.iter().any(|c| c.starts_with('2')),
             "{name} documents a success"
         );
-        assert_eq!(needs_session(&op), codes.contains("401"), "{name}: 401 iff signed in");
+        assert_eq!(
+            needs_session(&op),
+            codes.contains("401"),
+            "{name}: 401 iff signed in"
+        );
         if method != "GET" {
             assert!(codes.contains("403"), "{name}: the cross-site check's 403");
         }
@@ -100,7 +108,10 @@ async fn the_document_is_openapi_3_1_with_the_session_cookie_and_the_error_body(
 
     let chat = &doc["paths"]["/api/ai/chat"]["post"]["responses"]["200"]["content"];
     assert!(chat.get("text/event-stream").is_some(), "streams: {chat}");
-    assert!(chat.get("application/json").is_some(), "whole answers: {chat}");
+    assert!(
+        chat.get("application/json").is_some(),
+        "whole answers: {chat}"
+    );
 }
 
 #[tokio::test]
@@ -171,18 +182,30 @@ async fn every_documented_operation_answers_and_checks_the_session_as_documented
     for (method, path, op) in &ops {
         let body = op.get("requestBody").is_some();
         let (status, answer) = probe(&app, None, method, path, body).await;
-        assert!(!is_unrouted(status, &answer), "{method} {path}: {status} {answer}");
+        assert!(
+            !is_unrouted(status, &answer),
+            "{method} {path}: {status} {answer}"
+        );
         assert_eq!(
             status == 401,
             needs_session(op),
             "{method} {path} anonymous: {status} {answer}"
         );
-        assert!(statuses(op).contains(&status.to_string()), "{method} {path} anonymous: {status} is documented");
+        assert!(
+            statuses(op).contains(&status.to_string()),
+            "{method} {path} anonymous: {status} is documented"
+        );
 
         let (status, answer) = probe(&app, Some(&cookie), method, path, body).await;
-        assert!(!is_unrouted(status, &answer), "{method} {path}: {status} {answer}");
+        assert!(
+            !is_unrouted(status, &answer),
+            "{method} {path}: {status} {answer}"
+        );
         assert_ne!(status, 401, "{method} {path} signed in: {answer}");
-        assert!(statuses(op).contains(&status.to_string()), "{method} {path} signed in: {status} is documented");
+        assert!(
+            statuses(op).contains(&status.to_string()),
+            "{method} {path} signed in: {status} is documented"
+        );
     }
 }
 
@@ -215,8 +238,16 @@ fn every_route_is_registered_through_the_documenting_macro() {
     let mut documented = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        for plain in [".route(", ".route_service(", ".nest_service(", "Router::new()"] {
-            assert!(!text.contains(plain), "{file} registers a route with {plain}");
+        for plain in [
+            ".route(",
+            ".route_service(",
+            ".nest_service(",
+            "Router::new()",
+        ] {
+            assert!(
+                !text.contains(plain),
+                "{file} registers a route with {plain}"
+            );
         }
         documented += text.matches("#[utoipa::path(").count();
     }

@@ -13,16 +13,26 @@ use utoipa::openapi::{OpenApi, RefOr, Response, ResponseBuilder};
 use super::error_content;
 use super::SESSION_SCHEME;
 
-const UNAUTHORIZED: &str = "Not signed in, or the session ended (signed out, expired, or ended by a password change).";
+const UNAUTHORIZED: &str =
+    "Not signed in, or the session ended (signed out, expired, or ended by a password change).";
 const CROSS_SITE: &str = "Refused by the cross-site check: `Sec-Fetch-Site` was not `same-origin` or `none`, or (without it) `Origin` was not this site, or neither was sent with a session cookie.";
 
 /// The statuses a JSON request body can get before its handler runs.
 const BODY: &[(&str, &str)] = &[
     ("400", "The body is not valid JSON."),
-    ("408", "The body did not arrive in time (`BODY_READ_TIMEOUT_SECS`); the connection closes."),
+    (
+        "408",
+        "The body did not arrive in time (`BODY_READ_TIMEOUT_SECS`); the connection closes.",
+    ),
     ("413", "The body is larger than this endpoint accepts."),
-    ("415", "The body was not sent with `Content-Type: application/json`."),
-    ("422", "The body is JSON but a field is missing or has the wrong type."),
+    (
+        "415",
+        "The body was not sent with `Content-Type: application/json`.",
+    ),
+    (
+        "422",
+        "The body is JSON but a field is missing or has the wrong type.",
+    ),
 ];
 
 /// Adds the layers' answers to every operation of `api`.
