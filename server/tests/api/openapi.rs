@@ -82,11 +82,9 @@ async fn the_document_is_openapi_3_1_with_the_session_cookie_and_the_error_body(
             codes.iter().any(|c| c.starts_with('2')),
             "{name} documents a success"
         );
-        assert_eq!(
-            needs_session(&op),
-            codes.contains("401"),
-            "{name}: 401 iff signed in"
-        );
+        if needs_session(&op) {
+            assert!(codes.contains("401"), "{name}: 401 without the session");
+        }
         if method != "GET" {
             assert!(codes.contains("403"), "{name}: the cross-site check's 403");
         }
@@ -96,7 +94,8 @@ async fn the_document_is_openapi_3_1_with_the_session_cookie_and_the_error_body(
             }
         }
         for (code, response) in op["responses"].as_object().unwrap() {
-            if code.starts_with('4') || code.starts_with('5') {
+            // `/health` answers its own body, with a reason, when the database is down.
+            if (code.starts_with('4') || code.starts_with('5')) && path != "/health" {
                 let schema = &response["content"]["application/json"]["schema"]["$ref"];
                 assert_eq!(
                     schema, "#/components/schemas/ApiError",
@@ -238,17 +237,12 @@ fn every_route_is_registered_through_the_documenting_macro() {
     let mut documented = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        for plain in [
-            ".route(",
-            ".route_service(",
-            ".nest_service(",
-            "Router::new()",
-        ] {
-            assert!(
-                !text.contains(plain),
-                "{file} registers a route with {plain}"
-            );
-        }
+        let plain = regex_lite::Regex::new(
+            r"\.route\(|\.route_service\(|\.nest_service\(|\bRouter::new\(\)",
+        )
+        .unwrap();
+        let found = plain.find(&text).map(|m| m.as_str().to_owned());
+        assert_eq!(found, None, "{file} registers a route past routes!");
         documented += text.matches("#[utoipa::path(").count();
     }
     assert_eq!(documented, REST.len(), "one #[utoipa::path] per REST route");
