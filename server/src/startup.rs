@@ -38,7 +38,7 @@ use crate::vault::open::open_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
-use crate::web::{panic, server_fn_status, unread_body};
+use crate::web::{dead_session, panic, server_fn_status, unread_body};
 
 /// A built application: a bound listener and its router, ready to serve.
 pub struct Application {
@@ -204,6 +204,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::require_sign_in,
         ))
+        .layer(middleware::from_fn(dead_session::forget_dead_sessions))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -3,6 +3,7 @@
 //! 500s in the caller's form, server-function errors with their own status, connections closed after an unread body).
 
 pub mod csrf;
+pub mod dead_session;
 pub mod guard;
 pub mod headers;
 pub mod json;

@@ -1,3 +1,4 @@
+mod dead_session;
 mod device;
 mod password;
 mod sign_in_limits;
