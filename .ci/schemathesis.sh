@@ -9,7 +9,8 @@
 #
 # The binaries may also be given as the first two arguments. Optional: SCHEMATHESIS (the
 # executable; default the venv .ci/setup.sh makes), ST_MAX_EXAMPLES (cases per operation and
-# phase, default 40), ST_PORT and ST_FAKE_PORT (default 3200 and 3299), ST_SEED.
+# phase, default 40), ST_PORT and ST_FAKE_PORT (default 3200 and 3299), ST_SEED, ST_KEEP=1 (keep
+# the servers' logs and the HAR of the signed-in run).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 studio="${1:-${STUDIO_BIN:-}}"
@@ -33,7 +34,11 @@ stop() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
-trap 'stop; rm -rf "$work"' EXIT
+if [ -n "${ST_KEEP:-}" ]; then
+  trap 'stop; echo "logs and reports kept in $work"' EXIT
+else
+  trap 'stop; rm -rf "$work"' EXIT
+fi
 
 # Waits until URL answers 200, or fails once PID has exited or 60 s passed.
 wait_for() {
@@ -97,13 +102,26 @@ common=(
 )
 [ -n "${ST_SEED:-}" ] && common+=(--seed "$ST_SEED")
 status=0
-# Sign-up, sign-in and sign-out replace or end the session the other operations use: they run
-# second, on their own.
-session_ops='^/api/auth/sign(up|in|out)$'
-echo "==> schemathesis: every operation but sign-up, sign-in and sign-out, signed in"
-"$st" run "$base/api/openapi.json" "${common[@]}" --exclude-path-regex "$session_ops" || status=$?
-echo "==> schemathesis: sign-up, sign-in and sign-out"
-"$st" run "$base/api/openapi.json" "${common[@]}" --include-path-regex "$session_ops" || status=$?
+# Sign-up, sign-in, sign-out and ending a session (schemathesis follows the link from the session
+# list to it, and ends its own) replace or end the session the other operations use, and removing
+# the key leaves the AI calls nothing to run with: these run second, on their own.
+undoing='^(sign_up|sign_in|sign_out|end_session|api_key_remove)$'
+echo "==> schemathesis: every operation but those that undo the sign-in or the key, signed in"
+"$st" run "$base/api/openapi.json" "${common[@]}" --exclude-operation-id-regex "$undoing" \
+  --report har --report-har-path "$work/signed-in.har" || status=$?
+# What the signed-in run got, per operation: proof that it ran signed in and reached the handlers.
+python3 - "$work/signed-in.har" <<'PY' || true
+import collections, json, sys, re
+counts = collections.defaultdict(collections.Counter)
+for entry in json.load(open(sys.argv[1]))["log"]["entries"]:
+    path = re.sub(r"^https?://[^/]+", "", entry["request"]["url"]).split("?")[0]
+    counts[f'{entry["request"]["method"]} {path}'][entry["response"]["status"]] += 1
+for op in sorted(counts):
+    if set(counts[op]) != {405}:
+        print(f"  {op:40} " + " ".join(f"{s}:{n}" for s, n in sorted(counts[op].items())))
+PY
+echo "==> schemathesis: sign-up, sign-in, sign-out, ending a session, removing the key"
+"$st" run "$base/api/openapi.json" "${common[@]}" --include-operation-id-regex "$undoing" || status=$?
 
 if ! kill -0 "$studio_pid" 2>/dev/null; then
   echo "schemathesis.sh: the studio crashed; its log:" >&2

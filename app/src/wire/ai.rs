@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChatMessage {
     /// `system`, `user` or `assistant`.
+    #[cfg_attr(feature = "ssr", schema(pattern = "^(system|user|assistant)$"))]
     pub role: String,
     /// The text.
     pub content: String,
@@ -18,6 +19,7 @@ pub struct ChatMessage {
 #[serde(rename_all = "camelCase")]
 pub struct ChatRequest {
     /// The conversation so far, oldest first.
+    #[cfg_attr(feature = "ssr", schema(min_items = 1, max_items = 100))]
     pub messages: Vec<ChatMessage>,
     /// A model id; the caller's chat default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,9 +29,11 @@ pub struct ChatRequest {
     pub stream: bool,
     /// A cap on the answer's length, in tokens.
     #[serde(default, alias = "max_tokens", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 8192))]
     pub max_tokens: Option<u32>,
     /// Sampling temperature, 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 2))]
     pub temperature: Option<f32>,
 }
 
@@ -39,6 +43,13 @@ pub struct ChatRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CodeCompletionRequest {
     /// The file's language, e.g. `rust`.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 40,
+            pattern = "^[A-Za-z0-9 +#._-]*[A-Za-z0-9+#._-][A-Za-z0-9 +#._-]*$"
+        )
+    )]
     pub language: String,
     /// The code before the cursor.
     pub prefix: String,
@@ -53,6 +64,7 @@ pub struct CodeCompletionRequest {
     pub model: Option<String>,
     /// A cap on the completion's length, in tokens.
     #[serde(default, alias = "max_tokens", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 8192))]
     pub max_tokens: Option<u32>,
 }
 
@@ -62,8 +74,16 @@ pub struct CodeCompletionRequest {
 #[serde(rename_all = "camelCase")]
 pub struct GenerateCodeRequest {
     /// The language to write in.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 40,
+            pattern = "^[A-Za-z0-9 +#._-]*[A-Za-z0-9+#._-][A-Za-z0-9 +#._-]*$"
+        )
+    )]
     pub language: String,
     /// What the code should do.
+    #[cfg_attr(feature = "ssr", schema(pattern = "\\S"))]
     pub prompt: String,
     /// Existing code the answer should fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +99,7 @@ pub struct GenerateCodeRequest {
     pub stream: bool,
     /// A cap on the answer's length, in tokens.
     #[serde(default, alias = "max_tokens", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 8192))]
     pub max_tokens: Option<u32>,
 }
 

@@ -29,7 +29,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
-/// The description of an `text/event-stream` answer.
+/// One event of an AI event stream, as the document describes `text/event-stream` answers.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only its schema is used: `ai/stream.rs` writes the events.
+struct StreamEvent {
+    /// `delta`, then `done` or `error`.
+    #[schema(pattern = "^(delta|done|error)$")]
+    event: String,
+    /// JSON: a `StreamDelta`, a `StreamDone` or an `ApiError`.
+    data: String,
+}
+
+/// The description of a `text/event-stream` answer.
 const STREAM: &str = "With `\"stream\": true`: `text/event-stream`, `event: delta` events \
 (data: `StreamDelta`), then `event: done` (data: `StreamDone`) or `event: error` (data: `ApiError`).";
 
@@ -50,7 +61,7 @@ fn respond<T: Serialize>(reply: AiReply<T>) -> Response {
     responses(
         (status = 200, description = STREAM, content(
             (ChatReply = "application/json"),
-            (String = "text/event-stream"),
+            (StreamEvent = "text/event-stream"),
         )),
         (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
         (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),
@@ -111,7 +122,7 @@ async fn code_completion(
     responses(
         (status = 200, description = STREAM, content(
             (GenerateCodeReply = "application/json"),
-            (String = "text/event-stream"),
+            (StreamEvent = "text/event-stream"),
         )),
         (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
         (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),

@@ -37,7 +37,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 struct SignUpBody {
     /// The email to sign in with; normalised (trimmed, lower-cased).
-    #[schema(format = Email)]
     email: String,
     /// 8 to 128 characters.
     #[schema(value_type = String, format = Password)]
@@ -50,7 +49,6 @@ struct SignUpBody {
 #[derive(Deserialize, ToSchema)]
 struct SignInBody {
     /// The account's email.
-    #[schema(format = Email)]
     email: String,
     /// Its password.
     #[schema(value_type = String, format = Password)]
