@@ -102,6 +102,8 @@ common=(
 )
 [ -n "${ST_SEED:-}" ] && common+=(--seed "$ST_SEED")
 status=0
+# schemathesis keeps a cache in its working directory: keep it out of the repository.
+cd "$work"
 # Runs schemathesis with ARGS, teeing its output to LOG. CPython 3.11's parser sometimes fails
 # inside Hypothesis ("AST constructor recursion depth mismatch", an error of the tool, not a
 # finding about the server); a pass that failed with that alone and no finding is run once more.
