@@ -49,3 +49,33 @@ if [ ! -f "$root/end2end/node_modules/.package-lock.json" ] \
   cp "$root/end2end/package-lock.json" "$root/end2end/node_modules/.ci-lock"
 fi
 export PATH="$root/end2end/node_modules/.bin:$PATH"
+
+# schemathesis (PyPI), pinned, in a venv that persists between runs; .ci/schemathesis.sh uses it.
+# Python 3.12 or later where the machine has one: CPython 3.11's parser sometimes fails inside
+# Hypothesis ("AST constructor recursion depth mismatch").
+schemathesis_version="4.32.5"
+schemathesis_venv="$HOME/.cache/schemathesis-venv"
+schemathesis_python=""
+for py in "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3 python3.13 python3.12 python3; do
+  if "$py" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+    schemathesis_python="$py"
+    break
+  fi
+done
+if [ -z "$schemathesis_python" ]; then
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3-venv >/dev/null
+  fi
+  schemathesis_python=python3
+fi
+if ! "$schemathesis_venv/bin/schemathesis" --version 2>/dev/null | grep -q " $schemathesis_version\$" \
+  || [ "$("$schemathesis_venv/bin/python" -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)" \
+    != "$("$schemathesis_python" -c 'import sys; print(sys.version_info[:2])')" ]; then
+  say "installing schemathesis $schemathesis_version with $schemathesis_python (once per machine)"
+  rm -rf "$schemathesis_venv"
+  "$schemathesis_python" -m venv "$schemathesis_venv"
+  "$schemathesis_venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+export SCHEMATHESIS="$schemathesis_venv/bin/schemathesis"

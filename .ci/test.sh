@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check CI runs: formatting, clippy (server and WASM),
 # the supply-chain checks (cargo deny, a scan for key shapes), the cargo tests on SQLite and on
-# PostgreSQL (their output scanned for key shapes too), and the Playwright suite against a
+# PostgreSQL (their output scanned for key shapes too), then schemathesis and the Playwright suite
+# against a
 # release build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,6 +59,10 @@ bash .ci/scan-keys.sh "$test_log"
 step "release build (cargo leptos)"
 cargo leptos build --release
 cargo build --release -p fake-openrouter
+
+step "schemathesis against the release build (every operation of /api/openapi.json)"
+STUDIO_BIN="$target/release/studio" FAKE_OPENROUTER_BIN="$target/release/fake-openrouter" \
+  bash .ci/schemathesis.sh
 
 step "Playwright in Chromium against the release build"
 (cd end2end && STUDIO_BIN="$target/release/studio" FAKE_OPENROUTER_BIN="$target/release/fake-openrouter" npx playwright test)

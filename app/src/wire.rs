@@ -16,6 +16,7 @@ pub use workspaces::*;
 
 /// The error body every endpoint returns: `{"error": "<short>", "message": "<a sentence>"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// A short label, such as `"API key required"`.
     pub error: String,
@@ -32,6 +33,7 @@ pub struct ApiError {
 
 /// What the home page shows about the running server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServerStatus {
     /// `"sqlite"` or `"postgres"`.
     pub database: String,

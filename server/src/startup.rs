@@ -39,7 +39,7 @@ use crate::vault::retire::open_serving_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
-use crate::web::{failure, page_deadline, panic, server_fn_status, unread_body};
+use crate::web::{dead_session, failure, page_deadline, panic, server_fn_status, unread_body};
 
 /// A built application: a bound listener and its router, ready to serve.
 pub struct Application {
@@ -205,6 +205,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::require_sign_in,
         ))
+        .layer(middleware::from_fn(dead_session::forget_dead_sessions))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             panic::Classifier::from_registered_server_fns(),

@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 
 /// One message of a conversation: `{"role": "system" | "user" | "assistant", "content": "…"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChatMessage {
     /// `system`, `user` or `assistant`.
+    #[cfg_attr(feature = "ssr", schema(pattern = "^(system|user|assistant)$"))]
     pub role: String,
     /// The text.
     pub content: String,
@@ -13,9 +15,11 @@ pub struct ChatMessage {
 
 /// `POST /api/ai/chat`. Fields not listed here (a `user_id`, a `provider`) are ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatRequest {
     /// The conversation so far, oldest first.
+    #[cfg_attr(feature = "ssr", schema(min_items = 1, max_items = 100))]
     pub messages: Vec<ChatMessage>,
     /// A model id; the caller's chat default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,17 +29,27 @@ pub struct ChatRequest {
     pub stream: bool,
     /// A cap on the answer's length, in tokens.
     #[serde(default, alias = "max_tokens", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 8192))]
     pub max_tokens: Option<u32>,
     /// Sampling temperature, 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 2))]
     pub temperature: Option<f32>,
 }
 
 /// `POST /api/ai/code-completion`: the code around the cursor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeCompletionRequest {
     /// The file's language, e.g. `rust`.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 40,
+            pattern = "^[A-Za-z0-9 +#._-]*[A-Za-z0-9+#._-][A-Za-z0-9 +#._-]*$"
+        )
+    )]
     pub language: String,
     /// The code before the cursor.
     pub prefix: String,
@@ -50,16 +64,26 @@ pub struct CodeCompletionRequest {
     pub model: Option<String>,
     /// A cap on the completion's length, in tokens.
     #[serde(default, alias = "max_tokens", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 8192))]
     pub max_tokens: Option<u32>,
 }
 
 /// `POST /api/ai/generate-code`: a description of the code wanted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateCodeRequest {
     /// The language to write in.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 40,
+            pattern = "^[A-Za-z0-9 +#._-]*[A-Za-z0-9+#._-][A-Za-z0-9 +#._-]*$"
+        )
+    )]
     pub language: String,
     /// What the code should do.
+    #[cfg_attr(feature = "ssr", schema(pattern = "\\S"))]
     pub prompt: String,
     /// Existing code the answer should fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,11 +99,13 @@ pub struct GenerateCodeRequest {
     pub stream: bool,
     /// A cap on the answer's length, in tokens.
     #[serde(default, alias = "max_tokens", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 8192))]
     pub max_tokens: Option<u32>,
 }
 
 /// What one AI call used, as OpenRouter reported it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AiUsage {
     /// Tokens read.
@@ -94,6 +120,7 @@ pub struct AiUsage {
 
 /// The answer to a chat request that did not stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatReply {
     /// The assistant's message.
@@ -108,6 +135,7 @@ pub struct ChatReply {
 
 /// The answer to a code-completion request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeCompletionReply {
     /// The text to insert at the cursor, and nothing else.
@@ -122,6 +150,7 @@ pub struct CodeCompletionReply {
 
 /// The answer to a code-generation request that did not stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateCodeReply {
     /// The code, without Markdown fences.
@@ -136,6 +165,7 @@ pub struct GenerateCodeReply {
 
 /// The data of an `event: delta` in an AI event stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StreamDelta {
     /// The next piece of the answer.
     pub content: String,
@@ -144,6 +174,7 @@ pub struct StreamDelta {
 /// The data of the final `event: done` in an AI event stream. (A stream that fails ends with
 /// `event: error` and an [`ApiError`] instead.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StreamDone {
     /// The model that answered.
@@ -161,6 +192,7 @@ pub struct StreamDone {
 
 /// A model's price per token in USD, as OpenRouter writes it (decimal strings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModelPricing {
     /// Per prompt token.
     pub prompt: String,
@@ -170,6 +202,7 @@ pub struct ModelPricing {
 
 /// One model OpenRouter offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AiModel {
     /// The id to send, e.g. `openai/gpt-4o-mini`.
@@ -184,6 +217,7 @@ pub struct AiModel {
 
 /// `GET /api/ai/models`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AiModelList {
     /// The models, in OpenRouter's order.
@@ -197,6 +231,7 @@ pub struct AiModelList {
 /// `GET` / `PUT /api/user/model-preferences`: the caller's default model per feature
 /// (`null` means the server's default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelPreferences {
     /// For chat.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user as the API shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserDto {
     /// The user's id.
     pub id: String,
@@ -15,6 +16,7 @@ pub struct UserDto {
 
 /// `{"user": …}`, the body of the auth endpoints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserEnvelope {
     /// The signed-in user.
     pub user: UserDto,
@@ -22,6 +24,7 @@ pub struct UserEnvelope {
 
 /// One of the caller's signed-in sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
     /// The session's public id (not its cookie).
@@ -38,6 +41,7 @@ pub struct SessionInfo {
 
 /// `{"sessions": […]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionList {
     /// Newest first.
     pub sessions: Vec<SessionInfo>,

@@ -6,6 +6,7 @@ use super::UserDto;
 
 /// What OpenRouter's `GET /key` last reported about a stored key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OpenRouterFacts {
     /// The key's mask, shown where OpenRouter's own label would be (that label carries hex
@@ -27,6 +28,7 @@ pub struct OpenRouterFacts {
 
 /// `GET /api/user/api-key`: never the key itself, only its mask and non-secret facts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyStatus {
     /// Whether a key is stored.
@@ -52,6 +54,7 @@ pub struct ApiKeyStatus {
 
 /// `POST /api/user/api-key` → `{"message": "API key updated successfully", "user": {…}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApiKeySaved {
     /// Always "API key updated successfully".
     pub message: String,
@@ -61,6 +64,7 @@ pub struct ApiKeySaved {
 
 /// One entry of the key log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyEvent {
     /// The entry's id.
@@ -79,6 +83,7 @@ pub struct ApiKeyEvent {
 
 /// A page of the key log, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyEventPage {
     /// The entries.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Totals over a set of AI calls.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageTotals {
     /// Calls made.
@@ -20,6 +21,7 @@ pub struct UsageTotals {
 
 /// Totals for one UTC day and one feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageDay {
     /// `YYYY-MM-DD` (UTC).
@@ -33,6 +35,7 @@ pub struct UsageDay {
 
 /// One AI call in the ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageCall {
     /// The entry's id.
@@ -59,6 +62,7 @@ pub struct UsageCall {
 
 /// `GET /api/user/usage?from=&to=`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageReport {
     /// First day included, `YYYY-MM-DD` (UTC).

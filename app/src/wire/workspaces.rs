@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A workspace in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceSummary {
     /// The workspace's id.
@@ -18,6 +19,7 @@ pub struct WorkspaceSummary {
 
 /// A workspace with its code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Workspace {
     /// Name, language, id.

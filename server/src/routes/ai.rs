@@ -2,12 +2,14 @@
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use app::wire::{
-    AiModelList, ChatRequest, CodeCompletionReply, CodeCompletionRequest, GenerateCodeRequest,
+    AiModelList, ApiError, ChatReply, ChatRequest, CodeCompletionReply, CodeCompletionRequest,
+    GenerateCodeReply, GenerateCodeRequest,
 };
 
 use crate::ai::limits::BODY_LIMIT;
@@ -18,14 +20,29 @@ use crate::state::AppState;
 use crate::web::json::ApiJson;
 
 /// The routes, to be nested under `/api/ai`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/chat", post(chat))
-        .route("/code-completion", post(code_completion))
-        .route("/generate-code", post(generate_code))
-        .route("/models", get(models))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(chat))
+        .routes(routes!(code_completion))
+        .routes(routes!(generate_code))
+        .routes(routes!(models))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
+
+/// One event of an AI event stream, as the document describes `text/event-stream` answers.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only its schema is used: `ai/stream.rs` writes the events.
+struct StreamEvent {
+    /// `delta`, then `done` or `error`.
+    #[schema(pattern = "^(delta|done|error)$")]
+    event: String,
+    /// JSON: a `StreamDelta`, a `StreamDone` or an `ApiError`.
+    data: String,
+}
+
+/// The description of a `text/event-stream` answer.
+const STREAM: &str = "With `\"stream\": true`: `text/event-stream`, `event: delta` events \
+(data: `StreamDelta`), then `event: done` (data: `StreamDone`) or `event: error` (data: `ApiError`).";
 
 fn respond<T: Serialize>(reply: AiReply<T>) -> Response {
     match reply {
@@ -34,6 +51,30 @@ fn respond<T: Serialize>(reply: AiReply<T>) -> Response {
     }
 }
 
+/// A chat answer, run with the caller's own key.
+#[utoipa::path(
+    post,
+    path = "/chat",
+    tag = "ai",
+    security(("session" = [])),
+    request_body = ChatRequest,
+    responses(
+        (status = 200, description = STREAM, content(
+            (ChatReply = "application/json"),
+            (StreamEvent = "text/event-stream"),
+        )),
+        (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
+        (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),
+        (status = 404, description = "`workspaceId` is not one of the caller's workspaces.", body = ApiError),
+        (status = 409, description = "The stored key can no longer be decrypted; enter it again.", body = ApiError),
+        (status = 413, description = "OpenRouter found the request too large.", body = ApiError),
+        (status = 422, description = "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content.", body = ApiError),
+        (status = 429, description = "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait, when known."))),
+        (status = 502, description = "OpenRouter could not be reached or gave an answer the studio cannot use.", body = ApiError),
+        (status = 503, description = "The database, the model list, or the key ring is not available.", body = ApiError),
+        (status = 504, description = "OpenRouter did not answer in time (`UPSTREAM_TIMEOUT_SECS`).", body = ApiError),
+    )
+)]
 async fn chat(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -42,6 +83,27 @@ async fn chat(
     Ok(respond(usecases::chat(&state, &auth, body).await?))
 }
 
+/// The text to insert at the cursor, run with the caller's own key.
+#[utoipa::path(
+    post,
+    path = "/code-completion",
+    tag = "ai",
+    security(("session" = [])),
+    request_body = CodeCompletionRequest,
+    responses(
+        (status = 200, description = "The completion.", body = CodeCompletionReply),
+        (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
+        (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),
+        (status = 404, description = "`workspaceId` is not one of the caller's workspaces.", body = ApiError),
+        (status = 409, description = "The stored key can no longer be decrypted; enter it again.", body = ApiError),
+        (status = 413, description = "OpenRouter found the request too large.", body = ApiError),
+        (status = 422, description = "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content.", body = ApiError),
+        (status = 429, description = "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait, when known."))),
+        (status = 502, description = "OpenRouter could not be reached or gave an answer the studio cannot use.", body = ApiError),
+        (status = 503, description = "The database, the model list, or the key ring is not available.", body = ApiError),
+        (status = 504, description = "OpenRouter did not answer in time (`UPSTREAM_TIMEOUT_SECS`).", body = ApiError),
+    )
+)]
 async fn code_completion(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -50,6 +112,30 @@ async fn code_completion(
     Ok(Json(usecases::complete(&state, &auth, body).await?))
 }
 
+/// Code written from a description, run with the caller's own key.
+#[utoipa::path(
+    post,
+    path = "/generate-code",
+    tag = "ai",
+    security(("session" = [])),
+    request_body = GenerateCodeRequest,
+    responses(
+        (status = 200, description = STREAM, content(
+            (GenerateCodeReply = "application/json"),
+            (StreamEvent = "text/event-stream"),
+        )),
+        (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
+        (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),
+        (status = 404, description = "`workspaceId` is not one of the caller's workspaces.", body = ApiError),
+        (status = 409, description = "The stored key can no longer be decrypted; enter it again.", body = ApiError),
+        (status = 413, description = "OpenRouter found the request too large.", body = ApiError),
+        (status = 422, description = "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content.", body = ApiError),
+        (status = 429, description = "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait, when known."))),
+        (status = 502, description = "OpenRouter could not be reached or gave an answer the studio cannot use.", body = ApiError),
+        (status = 503, description = "The database, the model list, or the key ring is not available.", body = ApiError),
+        (status = 504, description = "OpenRouter did not answer in time (`UPSTREAM_TIMEOUT_SECS`).", body = ApiError),
+    )
+)]
 async fn generate_code(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -58,6 +144,17 @@ async fn generate_code(
     Ok(respond(usecases::generate(&state, &auth, body).await?))
 }
 
+/// The models OpenRouter offers, cached for `AI_MODELS_TTL_SECS`.
+#[utoipa::path(
+    get,
+    path = "/models",
+    tag = "ai",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The list (`stale` when the last refresh failed).", body = AiModelList),
+        (status = 503, description = "OpenRouter's model list could not be fetched and none is cached.", body = ApiError),
+    )
+)]
 async fn models(
     State(state): State<AppState>,
     _auth: AuthUser,

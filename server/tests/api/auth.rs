@@ -1,3 +1,4 @@
+mod dead_session;
 mod device;
 mod disable;
 mod password;

@@ -22,9 +22,12 @@ const DEFAULT_CASES: u32 = 1000;
 
 /// The sentence a stalled page ends with.
 const STALL_NOTE: &str = "This page took too long to finish loading.";
+/// The heading of the 503 page a page gets when it could not start in time.
+const NOT_STARTED: &str = "This page is taking too long";
 
-/// The REST API, as `server/src/routes` registers it.
-const REST: &[(&str, &str)] = &[
+/// The REST API, as `server/src/routes` registers it (`openapi.rs` checks that its document
+/// lists exactly these).
+pub const REST: &[(&str, &str)] = &[
     ("POST", "/api/auth/signup"),
     ("POST", "/api/auth/signin"),
     ("POST", "/api/auth/signout"),
@@ -43,6 +46,7 @@ const REST: &[(&str, &str)] = &[
     ("POST", "/api/ai/code-completion"),
     ("POST", "/api/ai/generate-code"),
     ("GET", "/api/ai/models"),
+    ("GET", "/api/openapi.json"),
     ("GET", "/health"),
 ];
 
@@ -207,16 +211,16 @@ async fn send(
         .bytes()
         .await
         .map_err(|e| format!("body cut off {}", why(e)))?;
-    if body
-        .windows(STALL_NOTE.len())
-        .any(|w| w == STALL_NOTE.as_bytes())
-    {
-        // The server ended a page that stalled (server::web::page_deadline): the browser got a
-        // whole answer, so it is not a failure here, but it is worth seeing.
+    let says = |text: &str| body.windows(text.len()).any(|w| w == text.as_bytes());
+    if says(STALL_NOTE) || (status == 503 && says(NOT_STARTED)) {
+        // The page deadline (server::web::page_deadline) answered a page that stalled, with a
+        // whole answer for people and a logged warning: the deliberate answer to a known Leptos
+        // race, not a crash, so it is reported here but does not fail the run.
         eprintln!(
-            "warning: {} stalled and was ended by the page deadline",
+            "warning: {} stalled and was answered by the page deadline ({status})",
             target.path
         );
+        return Ok(status);
     }
     if status >= 500 {
         let text: String = String::from_utf8_lossy(&body).chars().take(500).collect();

@@ -8,6 +8,7 @@ mod auth;
 mod fuzz;
 mod helpers;
 mod load;
+mod openapi;
 mod outage;
 mod redirects;
 mod startup;
