@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Supply-chain checks: `cargo deny check bans licenses sources advisories` (deny.toml), with the
-# RustSec advisories read offline from the snapshot in ../shared/advisory-db (or $ADVISORY_DB).
+# RustSec advisories read offline from the snapshot in $ADVISORY_DB, ../shared/advisory-db or
+# /work/shared/advisory-db.
 #
 # cargo-deny reads a database from `<db-path>/advisory-db-<hash of its URL>` and takes its age
 # from `.git/FETCH_HEAD`; the snapshot is a plain folder (read-only in CI), so it is copied
@@ -10,9 +11,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 target="${CARGO_TARGET_DIR:-$root/target}"
-snapshot="${ADVISORY_DB:-$root/../shared/advisory-db}"
-if [[ ! -f "$snapshot/SNAPSHOT" ]]; then
-  echo "deny: no advisory snapshot at $snapshot (set ADVISORY_DB)" >&2
+# The snapshot sits beside the project's checkout (../shared) in the workplace; a clean clone
+# elsewhere (CI's) finds it at the workplace's fixed path.
+snapshot=""
+for candidate in "${ADVISORY_DB:-}" "$root/../shared/advisory-db" /work/shared/advisory-db; do
+  if [[ -n "$candidate" && -f "$candidate/SNAPSHOT" ]]; then
+    snapshot="$candidate"
+    break
+  fi
+done
+if [[ -z "$snapshot" ]]; then
+  echo "deny: no advisory snapshot in \$ADVISORY_DB, ../shared/advisory-db or /work/shared/advisory-db" >&2
   exit 1
 fi
 date=$(grep -o -E '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$snapshot/SNAPSHOT" | head -n1)

@@ -26,6 +26,7 @@ use app::AppError;
 
 use crate::auth::device::KnownDevice;
 use crate::entities::login_throttle;
+use crate::kit::db_failed;
 use crate::rate_limit::too_many;
 
 /// Attempts per bucket before the first lock.
@@ -43,11 +44,6 @@ pub fn account(email: &str) -> String {
 /// The bucket of one known browser's attempts on its account.
 pub fn device(known: &KnownDevice) -> String {
     format!("dev:{}:{}", known.user_id, known.nonce)
-}
-
-fn db_failed(e: sea_orm::DbErr) -> AppError {
-    tracing::error!(error = %e, "login throttle query failed");
-    AppError::unavailable()
 }
 
 /// How long the `attempts`-th attempt in a row locks its bucket.
