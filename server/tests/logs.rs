@@ -1,6 +1,6 @@
-//! Every log line at every level, captured through a key's whole life: no key, password, session
-//! cookie or master key appears in any of them. A binary of its own, because the subscriber that
-//! captures is global.
+//! Every log line at every level, captured through a key's whole life and a handler that panics
+//! holding it: no key, password, session cookie or master key appears in any of them. A binary of
+//! its own, because the subscriber that captures is global.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "api/helpers.rs"]
@@ -139,7 +139,53 @@ async fn nothing_secret_reaches_the_logs_at_trace() {
     .await;
     assert_eq!(status, 401);
 
+    // The panic path: the studio's own panic hook and panic layer, around a handler that panics
+    // with the key in its message (as a careless `expect` on a request might).
+    server::telemetry::init();
+    let held = good.clone();
+    let boom = axum::Router::new()
+        .route(
+            "/api/boom",
+            axum::routing::get(move || {
+                let held = held.clone();
+                async move {
+                    if !held.is_empty() {
+                        panic!("the handler held {held}");
+                    }
+                    "unreachable"
+                }
+            }),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            server::web::panic::Classifier::default(),
+            server::web::panic::catch_panics,
+        ));
+    let answered = tower::ServiceExt::oneshot(
+        boom,
+        http::Request::get("/api/boom")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answered.status(), 500, "the panic was answered");
+    let body = axum::body::to_bytes(answered.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&body).contains(&good),
+        "the answer holds no key"
+    );
+
     let logs = capture.text();
+    assert!(
+        logs.contains("panic (its message is not logged)"),
+        "the panic hook logged the panic's place"
+    );
+    assert!(
+        logs.contains("a request handler panicked"),
+        "the panic layer logged its answer"
+    );
     assert!(logs.contains("TRACE"), "TRACE lines were captured");
     assert!(
         logs.contains("API key stored"),

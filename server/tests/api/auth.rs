@@ -1,3 +1,4 @@
+mod argon2_load;
 mod dead_session;
 mod device;
 mod disable;
