@@ -69,8 +69,14 @@ async fn verify_and_store(
         tracing::error!(error = %e, "could not encrypt a key");
         AppError::internal()
     })?;
-    let now = state.clock.now();
     let txn = state.db.begin().await.map_err(db_failed)?;
+    // The user's row first: on PostgreSQL a key row that does not exist yet locks nothing, so
+    // two first saves would both read "no key" and both log "set". Taking the time after the
+    // lock makes the key log's order the order in which saves won.
+    crate::db::lock_user(&txn, &auth.user_id)
+        .await
+        .map_err(db_failed)?;
+    let now = state.clock.now();
     let existed = lock_row(&txn, &auth.user_id).await?;
     let mut row = user_api_key::ActiveModel {
         user_id: Set(auth.user_id.clone()),
