@@ -203,8 +203,10 @@ async fn sign_ins_racing_a_disable_never_leave_a_working_session() {
         let disabling = server::auth::accounts::disable(&app.db, "a@example.com", 1_000 + round);
         let (statuses, disabled) = tokio::join!(join_all(sign_ins), disabling);
         disabled.unwrap();
+        // 429: the address's sign-in limit (10 a minute; a 403 does not hand its slot back) may
+        // refuse the later rounds' attempts, which leaves no session either.
         assert!(
-            statuses.iter().all(|s| *s == 200 || *s == 403),
+            statuses.iter().all(|s| [200, 403, 429].contains(s)),
             "{statuses:?}"
         );
         for (b, answered) in browsers.iter().zip(&statuses) {
