@@ -39,7 +39,7 @@ use crate::vault::retire::open_serving_ring;
 use crate::web::csrf;
 use crate::web::guard;
 use crate::web::headers::security_headers;
-use crate::web::{dead_session, failure, page_deadline, panic, server_fn_status, unread_body};
+use crate::web::{dead_session, failure, panic, server_fn_status, unread_body};
 
 /// A built application: a bound listener and its router, ready to serve.
 pub struct Application {
@@ -213,10 +213,6 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::csrf))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(
-            panic::Classifier::from_registered_server_fns(),
-            page_deadline::bound_pages,
-        ))
         .layer(middleware::from_fn_with_state(
             panic::Classifier::from_registered_server_fns(),
             panic::catch_panics,

@@ -8,27 +8,32 @@
 //! soon as it renders and the parts under `<Suspense>` later, so a panic can also come while the
 //! body streams, after the status was sent. The body is wrapped as well: such a panic ends the
 //! page with a sentence for people (a JSON or SSE body simply ends) instead of the connection
-//! being dropped. The body keeps its size hint and is passed through frame by frame, so streaming
-//! and `Content-Length` are unchanged.
+//! being dropped ([`GuardedBody`]).
+//!
+//! A stuck page still ends too. Pages read only the database, whose waits are bounded far below
+//! these limits, so only a stall trips them: Leptos 0.8 has had races in which a `<Suspense>` never
+//! learns that its last resource resolved (leptos-rs/leptos#4851, #4578). A page that has not
+//! started its answer within [`PAGE_START`] is answered with a 503 page for people; a streaming
+//! page that sends nothing for [`PAGE_IDLE`] ends with a sentence asking to reload. Each logs a
+//! warning. The API and server functions are not bounded this way (their answers and AI streams
+//! have their own timeouts).
 
 use std::collections::HashSet;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures::FutureExt as _;
-use http::header::{self, HeaderValue};
-use http::StatusCode;
-use http_body::{Body as _, Frame, SizeHint};
+use http::header;
 
 use app::AppError;
 
-use crate::error::HttpError;
+use crate::web::failure;
+use crate::web::guarded_body::GuardedBody;
 
 /// What kind of caller a request comes from, which decides the form of its 500.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +46,19 @@ pub enum Kind {
     Page,
 }
 
-/// Tells the kinds apart by path; built once, from the registered server functions.
-#[derive(Debug, Clone, Default)]
+/// Tells the kinds apart by path; built once, from the registered server functions. It also
+/// carries the page limits.
+#[derive(Debug, Clone)]
 pub struct Classifier {
     server_fns: Arc<HashSet<String>>,
+    page_start: Duration,
+    page_idle: Duration,
+}
+
+impl Default for Classifier {
+    fn default() -> Self {
+        Self::new([])
+    }
 }
 
 impl Classifier {
@@ -52,7 +66,16 @@ impl Classifier {
     pub fn new(server_fn_paths: impl IntoIterator<Item = String>) -> Self {
         Self {
             server_fns: Arc::new(server_fn_paths.into_iter().collect()),
+            page_start: PAGE_START,
+            page_idle: PAGE_IDLE,
         }
+    }
+
+    /// The same, with other page limits (the tests use short ones).
+    pub fn with_page_limits(mut self, start: Duration, idle: Duration) -> Self {
+        self.page_start = start;
+        self.page_idle = idle;
+        self
     }
 
     /// A classifier for every server function registered with Leptos so far.
@@ -72,15 +95,36 @@ impl Classifier {
     }
 }
 
+/// How long a page may take to start its answer.
+pub const PAGE_START: Duration = Duration::from_secs(20);
+/// How long a streaming page may go without sending anything.
+pub const PAGE_IDLE: Duration = Duration::from_secs(15);
+
 /// The middleware: runs the rest of the stack, and answers a panic in it (or in the body it
-/// returns) in the form `classifier` picks for the request.
+/// returns) in the form `classifier` picks for the request. A page is also held to
+/// `classifier`'s page limits ([`PAGE_START`], [`PAGE_IDLE`]).
 pub async fn catch_panics(
     State(classifier): State<Classifier>,
     req: Request,
     next: Next,
 ) -> Response {
     let kind = classifier.kind(req.uri().path());
-    match AssertUnwindSafe(next.run(req)).catch_unwind().await {
+    let run = AssertUnwindSafe(next.run(req)).catch_unwind();
+    let outcome = if kind == Kind::Page {
+        match tokio::time::timeout(classifier.page_start, run).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::warn!(
+                    timeout.secs = classifier.page_start.as_secs(),
+                    "a page did not start its answer in time; answered 503"
+                );
+                return failure::page(&not_started());
+            }
+        }
+    } else {
+        run.await
+    };
+    match outcome {
         Ok(response) => {
             let (parts, body) = response.into_parts();
             let html = parts
@@ -88,7 +132,8 @@ pub async fn catch_panics(
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("text/html"));
-            Response::from_parts(parts, Body::new(GuardedBody::new(body, html)))
+            let page_idle = (kind == Kind::Page && html).then_some(classifier.page_idle);
+            Response::from_parts(parts, Body::new(GuardedBody::new(body, page_idle)))
         }
         Err(_payload) => {
             tracing::error!(request.kind = ?kind, "a request handler panicked; answered 500");
@@ -100,121 +145,23 @@ pub async fn catch_panics(
 /// The 500 a request of `kind` gets when its handler panicked.
 pub fn response_for(kind: Kind) -> Response {
     match kind {
-        Kind::Api => HttpError(AppError::internal()).into_response(),
-        Kind::ServerFn => {
-            // Exactly what a server function returning `Err(AppError::internal())` sends.
-            let body = serde_json::to_string(&AppError::internal()).unwrap_or_default();
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response()
-        }
-        Kind::Page => {
-            let mut res = (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                ERROR_PAGE,
-            )
-                .into_response();
-            // The page has no script; its one stylesheet is the site's own.
-            res.headers_mut().insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(ERROR_PAGE_CSP),
-            );
-            res
-        }
+        Kind::Page => failure::page(&AppError::new(
+            500,
+            "Something went wrong",
+            "Something went wrong on our side while showing this page. Please try again in a moment.",
+        )),
+        kind => failure::in_callers_form(kind, AppError::internal()),
     }
 }
 
-/// The CSP of the error pages: no script, the site's own stylesheet.
-pub(crate) const ERROR_PAGE_CSP: &str =
-    "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-const ERROR_PAGE: &str = r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1"/>
-<title>Something went wrong · AiAppsy Web Studio</title>
-<link rel="stylesheet" href="/pkg/studio.css"/>
-</head>
-<body>
-<main class="container">
-<section class="card">
-<h1>Something went wrong</h1>
-<p>Something went wrong on our side while showing this page. Please try again in a moment.</p>
-<p><a href="/">Go to the home page</a></p>
-</section>
-</main>
-</body>
-</html>
-"#;
-
-/// What a page that panicked while streaming ends with.
-const STREAM_NOTE: &str = r#"<p class="error" role="alert">Something went wrong on our side while showing this page. Please reload it.</p>"#;
-
-/// A response body that ends cleanly, instead of taking the connection down, when polling it
-/// panics.
-struct GuardedBody {
-    inner: Body,
-    done: bool,
-    /// Whether to end with [`STREAM_NOTE`]: a streamed page (a body of known length cannot grow).
-    note: bool,
-}
-
-impl GuardedBody {
-    fn new(inner: Body, html: bool) -> Self {
-        let note = html && inner.size_hint().exact().is_none();
-        Self {
-            inner,
-            done: false,
-            note,
-        }
-    }
-}
-
-impl http_body::Body for GuardedBody {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let this = self.get_mut();
-        if this.done {
-            return Poll::Ready(None);
-        }
-        let inner = &mut this.inner;
-        match std::panic::catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll_frame(cx))) {
-            Ok(frame) => frame,
-            Err(_payload) => {
-                tracing::error!("a response body panicked while streaming; ended it");
-                this.done = true;
-                if this.note {
-                    Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(
-                        STREAM_NOTE.as_bytes(),
-                    )))))
-                } else {
-                    Poll::Ready(None)
-                }
-            }
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.done || self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        if self.done {
-            SizeHint::with_exact(0)
-        } else {
-            self.inner.size_hint()
-        }
-    }
+/// What a page that could not start in time answers.
+fn not_started() -> AppError {
+    AppError::new(
+        503,
+        "This page is taking too long",
+        "The server could not finish this page in time. Please reload it in a moment.",
+    )
+    .with_retry_after(1)
 }
 
 #[cfg(test)]

@@ -2,8 +2,12 @@
 //! route that panic, each compiled only for these tests.
 
 use super::*;
+use crate::web::guarded_body::{STALL_NOTE, STREAM_NOTE};
+use axum::body::Bytes;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use futures::StreamExt as _;
+use http::StatusCode;
 use leptos::prelude::*;
 use tower::ServiceExt as _;
 
@@ -158,4 +162,83 @@ fn requests_are_told_apart_by_path() {
     assert_eq!(c.kind("/api"), Kind::Api);
     assert_eq!(c.kind("/apiary"), Kind::Page);
     assert_eq!(c.kind("/studio/x"), Kind::Page);
+}
+
+// The page limits, with short ones.
+
+const START: Duration = Duration::from_millis(200);
+const IDLE: Duration = Duration::from_millis(200);
+
+/// A page that sends its first part after `first_after`, waits `gap`, then sends the rest; and
+/// an API route slower than both limits.
+fn limited(first_after: Duration, gap: Duration) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/page",
+            get(move || async move {
+                tokio::time::sleep(first_after).await;
+                let chunks = futures::stream::iter(["<p>one</p>", "<p>two</p>"])
+                    .enumerate()
+                    .then(move |(i, c)| async move {
+                        if i == 1 {
+                            tokio::time::sleep(gap).await;
+                        }
+                        Ok::<_, std::convert::Infallible>(c)
+                    });
+                (
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    Body::from_stream(chunks),
+                )
+            }),
+        )
+        .route(
+            "/api/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                "late but whole"
+            }),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            Classifier::default().with_page_limits(START, IDLE),
+            catch_panics,
+        ))
+}
+
+async fn fetch(app: axum::Router, path: &str) -> (StatusCode, String) {
+    let res = app.oneshot(get_req(path)).await.unwrap();
+    let status = res.status();
+    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn a_page_that_keeps_sending_arrives_whole() {
+    let (status, body) = fetch(limited(Duration::ZERO, Duration::from_millis(50)), "/page").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, "<p>one</p><p>two</p>");
+}
+
+#[tokio::test]
+async fn a_page_that_stalls_while_streaming_ends_with_a_note_to_reload() {
+    let (status, body) = fetch(limited(Duration::ZERO, Duration::from_secs(30)), "/page").await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("<p>one</p>"), "{body}");
+    assert!(body.ends_with(STALL_NOTE), "{body}");
+    assert!(!body.contains("two"), "{body}");
+}
+
+#[tokio::test]
+async fn a_page_that_never_starts_is_answered_503_for_people() {
+    let (status, body) = fetch(limited(Duration::from_secs(30), Duration::ZERO), "/page").await;
+    assert_eq!(status, 503);
+    assert!(body.contains("taking too long"), "{body}");
+}
+
+#[tokio::test]
+async fn the_api_is_not_bounded_by_the_page_limits() {
+    let (status, body) = fetch(limited(Duration::ZERO, Duration::ZERO), "/api/slow").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, "late but whole");
 }

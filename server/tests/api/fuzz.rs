@@ -213,11 +213,11 @@ async fn send(
         .map_err(|e| format!("body cut off {}", why(e)))?;
     let says = |text: &str| body.windows(text.len()).any(|w| w == text.as_bytes());
     if says(STALL_NOTE) || (status == 503 && says(NOT_STARTED)) {
-        // The page deadline (server::web::page_deadline) answered a page that stalled, with a
+        // The page limits (server::web::panic) answered a page that stalled, with a
         // whole answer for people and a logged warning: the deliberate answer to a known Leptos
         // race, not a crash, so it is reported here but does not fail the run.
         eprintln!(
-            "warning: {} stalled and was answered by the page deadline ({status})",
+            "warning: {} stalled and was answered by the page limits ({status})",
             target.path
         );
         return Ok(status);
