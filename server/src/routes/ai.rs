@@ -1,9 +1,14 @@
 //! `/api/ai/*`: chat, code completion, code generation and the model list.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{DefaultBodyLimit, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{RefOr, Response as ApiResponse, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,6 +21,7 @@ use crate::ai::limits::BODY_LIMIT;
 use crate::ai::usecases::{self, AiReply};
 use crate::auth::AuthUser;
 use crate::error::HttpError;
+use crate::routes::openapi::error_content;
 use crate::state::AppState;
 use crate::web::json::ApiJson;
 
@@ -38,6 +44,51 @@ struct StreamEvent {
     event: String,
     /// JSON: a `StreamDelta`, a `StreamDone` or an `ApiError`.
     data: String,
+}
+
+/// The errors every AI call may answer, documented once for the three AI routes.
+struct AiErrors;
+
+impl utoipa::IntoResponses for AiErrors {
+    fn responses() -> BTreeMap<String, RefOr<ApiResponse>> {
+        const ERRORS: &[(u16, &str)] = &[
+            (400, "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request."),
+            (402, "The caller's OpenRouter account is out of credits."),
+            (404, "`workspaceId` is not one of the caller's workspaces."),
+            (409, "The stored key can no longer be decrypted; enter it again."),
+            (413, "OpenRouter found the request too large."),
+            (422, "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content."),
+            (429, "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit."),
+            (502, "OpenRouter could not be reached or gave an answer the studio cannot use."),
+            (503, "The database, the model list, or the key ring is not available."),
+            (504, "OpenRouter did not answer in time (`UPSTREAM_TIMEOUT_SECS`)."),
+        ];
+        ERRORS
+            .iter()
+            .map(|&(status, description)| {
+                let mut response = ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", error_content());
+                if status == 429 {
+                    response = response.header("Retry-After", retry_after());
+                }
+                (status.to_string(), RefOr::T(response.build()))
+            })
+            .collect()
+    }
+}
+
+/// The `Retry-After` header of a 429: whole seconds.
+fn retry_after() -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                .minimum(Some(0)),
+        )
+        .description(Some("Seconds to wait, when known."))
+        .build()
 }
 
 /// The description of a `text/event-stream` answer.
@@ -63,16 +114,7 @@ fn respond<T: Serialize>(reply: AiReply<T>) -> Response {
             (ChatReply = "application/json"),
             (StreamEvent = "text/event-stream"),
         )),
-        (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
-        (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),
-        (status = 404, description = "`workspaceId` is not one of the caller's workspaces.", body = ApiError),
-        (status = 409, description = "The stored key can no longer be decrypted; enter it again.", body = ApiError),
-        (status = 413, description = "OpenRouter found the request too large.", body = ApiError),
-        (status = 422, description = "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content.", body = ApiError),
-        (status = 429, description = "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait, when known."))),
-        (status = 502, description = "OpenRouter could not be reached or gave an answer the studio cannot use.", body = ApiError),
-        (status = 503, description = "The database, the model list, or the key ring is not available.", body = ApiError),
-        (status = 504, description = "OpenRouter did not answer in time (`UPSTREAM_TIMEOUT_SECS`).", body = ApiError),
+        AiErrors,
     )
 )]
 async fn chat(
@@ -92,16 +134,7 @@ async fn chat(
     request_body = CodeCompletionRequest,
     responses(
         (status = 200, description = "The completion.", body = CodeCompletionReply),
-        (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
-        (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),
-        (status = 404, description = "`workspaceId` is not one of the caller's workspaces.", body = ApiError),
-        (status = 409, description = "The stored key can no longer be decrypted; enter it again.", body = ApiError),
-        (status = 413, description = "OpenRouter found the request too large.", body = ApiError),
-        (status = 422, description = "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content.", body = ApiError),
-        (status = 429, description = "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait, when known."))),
-        (status = 502, description = "OpenRouter could not be reached or gave an answer the studio cannot use.", body = ApiError),
-        (status = 503, description = "The database, the model list, or the key ring is not available.", body = ApiError),
-        (status = 504, description = "OpenRouter did not answer in time (`UPSTREAM_TIMEOUT_SECS`).", body = ApiError),
+        AiErrors,
     )
 )]
 async fn code_completion(
@@ -124,16 +157,7 @@ async fn code_completion(
             (GenerateCodeReply = "application/json"),
             (StreamEvent = "text/event-stream"),
         )),
-        (status = 400, description = "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request.", body = ApiError),
-        (status = 402, description = "The caller's OpenRouter account is out of credits.", body = ApiError),
-        (status = 404, description = "`workspaceId` is not one of the caller's workspaces.", body = ApiError),
-        (status = 409, description = "The stored key can no longer be decrypted; enter it again.", body = ApiError),
-        (status = 413, description = "OpenRouter found the request too large.", body = ApiError),
-        (status = 422, description = "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content.", body = ApiError),
-        (status = 429, description = "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit.", body = ApiError, headers(("Retry-After" = u32, description = "Seconds to wait, when known."))),
-        (status = 502, description = "OpenRouter could not be reached or gave an answer the studio cannot use.", body = ApiError),
-        (status = 503, description = "The database, the model list, or the key ring is not available.", body = ApiError),
-        (status = 504, description = "OpenRouter did not answer in time (`UPSTREAM_TIMEOUT_SECS`).", body = ApiError),
+        AiErrors,
     )
 )]
 async fn generate_code(
