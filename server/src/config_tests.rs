@@ -1,0 +1,110 @@
+//! Tests of reading the configuration.
+
+use super::*;
+
+fn config(vars: &[(&str, &str)]) -> Result<Config, StartupError> {
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+}
+
+#[test]
+fn no_environment_gives_the_embedded_defaults() {
+    let c = config(&[]).expect("defaults are valid");
+    assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+    assert_eq!(c.database.kind(), DatabaseKind::Sqlite);
+    assert_eq!(
+        c.database.sqlite_path(),
+        Some(&PathBuf::from("data/studio.db"))
+    );
+    assert_eq!(c.openrouter_base_url, "https://openrouter.ai/api/v1");
+}
+
+#[test]
+fn the_ai_settings_have_defaults_and_name_their_variable_when_wrong() {
+    let c = config(&[]).expect("defaults are valid");
+    assert_eq!(c.ai_max_in_flight_per_user, 4);
+    assert_eq!(c.ai_models_ttl_secs, 600);
+    assert!(c.ai_extra_models.is_empty());
+    let c = config(&[("AI_EXTRA_MODELS", " a/b, ,c/d ")]).expect("valid");
+    assert_eq!(c.ai_extra_models, ["a/b", "c/d"]);
+    let err = config(&[("AI_MAX_IN_FLIGHT_PER_USER", "0")]).expect_err("at least one");
+    assert!(
+        err.to_string().starts_with("AI_MAX_IN_FLIGHT_PER_USER: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_malformed_database_url_names_the_variable() {
+    let err = config(&[("DATABASE_URL", "mysql://x")]).expect_err("mysql is not supported");
+    assert!(err.to_string().starts_with("DATABASE_URL: "), "{err}");
+}
+
+#[test]
+fn a_malformed_site_addr_names_the_variable() {
+    let err = config(&[("LEPTOS_SITE_ADDR", "localhost")]).expect_err("no port");
+    assert!(err.to_string().starts_with("LEPTOS_SITE_ADDR: "), "{err}");
+}
+
+#[test]
+fn the_openrouter_base_url_loses_its_trailing_slash() {
+    let c = config(&[("OPENROUTER_BASE_URL", "http://127.0.0.1:9/api/v1/")]).expect("valid");
+    assert_eq!(c.openrouter_base_url, "http://127.0.0.1:9/api/v1");
+    assert!(config(&[("OPENROUTER_BASE_URL", "ftp://x")]).is_err());
+}
+
+#[test]
+fn the_public_origin_defaults_to_the_listening_address_and_drops_paths() {
+    assert_eq!(
+        config(&[]).expect("valid").public_origin,
+        "http://127.0.0.1:3000"
+    );
+    let c = config(&[("PUBLIC_URL", "https://Studio.example.com/app/")]).expect("valid");
+    assert_eq!(c.public_origin, "https://studio.example.com");
+    assert!(c.is_https());
+}
+
+#[test]
+fn the_key_ring_file_sits_beside_the_sqlite_database_and_postgres_needs_a_ring() {
+    let c = config(&[("DATABASE_URL", "sqlite://var/x/studio.db")]).expect("valid");
+    assert!(
+        matches!(c.keyring, KeyRingSource::File(ref p) if p == &PathBuf::from("var/x/keyring.json"))
+    );
+    let err = config(&[("DATABASE_URL", "postgres://u@h/db")]).expect_err("no ring");
+    assert!(err.to_string().starts_with("STUDIO_MASTER_KEYS: "), "{err}");
+}
+
+#[test]
+fn the_minimum_decryption_version_is_a_version_number() {
+    assert_eq!(config(&[]).expect("valid").min_decryption_version, None);
+    let c = config(&[("STUDIO_MIN_DECRYPTION_VERSION", " 3 ")]).expect("valid");
+    assert_eq!(c.min_decryption_version, Some(3));
+    for bad in ["0", "-1", "two"] {
+        let err = config(&[("STUDIO_MIN_DECRYPTION_VERSION", bad)]).expect_err("invalid");
+        assert!(
+            err.to_string()
+                .starts_with("STUDIO_MIN_DECRYPTION_VERSION: "),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn master_keys_never_print() {
+    let c = config(&[(
+        "STUDIO_MASTER_KEYS",
+        "1:c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=",
+    )])
+    .expect("valid");
+    assert!(!format!("{c:?}").contains("c2VjcmV0"));
+}
+
+#[test]
+fn postgres_passwords_never_reach_the_redacted_form() {
+    let url = DatabaseUrl::parse("postgres://app:hunter2@db:5432/studio").expect("valid");
+    assert_eq!(url.redacted(), "postgres://app:***@db:5432/studio");
+    assert!(!format!("{url:?}").contains("hunter2"));
+}
