@@ -30,6 +30,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
 use crate::kit::Clock;
+use crate::metrics::Metrics;
 use crate::openrouter::OpenRouterClient;
 
 /// The model used when neither the request nor the caller's settings name one.
@@ -75,6 +76,7 @@ impl AiServices {
         client: &OpenRouterClient,
         db: DatabaseConnection,
         clock: Arc<dyn Clock>,
+        metrics: &Arc<Metrics>,
     ) -> Self {
         Self {
             models: models::ModelCatalog::new(
@@ -82,9 +84,10 @@ impl AiServices {
                 Duration::from_secs(config.ai_models_ttl_secs),
                 config.ai_extra_models.iter().cloned(),
                 Arc::clone(&clock),
+                Arc::clone(metrics),
             ),
             in_flight: limits::InFlight::new(config.ai_max_in_flight_per_user),
-            ledger: ledger::Ledger::start(db, clock),
+            ledger: ledger::Ledger::start(db, clock, Arc::clone(metrics)),
         }
     }
 }

@@ -53,6 +53,12 @@ pub struct Config {
     pub ai_extra_models: Vec<String>,
     /// The configurable abuse limits (the rest are fixed in `rate_limit`).
     pub limits: LimitSettings,
+    /// Where `GET /metrics` is served (`METRICS_ADDR`); none by default, and never on the
+    /// public listener.
+    pub metrics_addr: Option<SocketAddr>,
+    /// On SIGTERM, how long open requests and streams may run before they are cut
+    /// (`SHUTDOWN_GRACE_SECS`, 30).
+    pub shutdown_grace_secs: u64,
 }
 
 /// Limits that operators (and tests) may tune; every one has a safe default.
@@ -225,6 +231,19 @@ impl Config {
                 )
             })?),
         };
+        let metrics_addr = match read("METRICS_ADDR") {
+            None => None,
+            Some(raw) => Some(raw.parse::<SocketAddr>().map_err(|_| {
+                StartupError::config("METRICS_ADDR", "expected HOST:PORT such as 127.0.0.1:9100")
+            })?),
+        };
+        if metrics_addr.is_some_and(|m| m == addr && m.port() != 0) {
+            return Err(StartupError::config(
+                "METRICS_ADDR",
+                "must differ from LEPTOS_SITE_ADDR: metrics are never served on the public listener",
+            ));
+        }
+        let shutdown_grace_secs = secs("SHUTDOWN_GRACE_SECS", 30)?;
         Ok(Self {
             addr,
             database,
@@ -241,6 +260,8 @@ impl Config {
             ai_models_ttl_secs,
             ai_extra_models,
             limits,
+            metrics_addr,
+            shutdown_grace_secs,
         })
     }
 

@@ -108,3 +108,24 @@ fn postgres_passwords_never_reach_the_redacted_form() {
     assert_eq!(url.redacted(), "postgres://app:***@db:5432/studio");
     assert!(!format!("{url:?}").contains("hunter2"));
 }
+
+#[test]
+fn metrics_are_off_by_default_and_never_on_the_public_address() {
+    let c = config(&[]).expect("defaults are valid");
+    assert_eq!(c.metrics_addr, None);
+    assert_eq!(c.shutdown_grace_secs, 30);
+    let c = config(&[
+        ("METRICS_ADDR", "127.0.0.1:9100"),
+        ("SHUTDOWN_GRACE_SECS", "5"),
+    ])
+    .expect("valid");
+    assert_eq!(
+        c.metrics_addr.map(|a| a.to_string()).as_deref(),
+        Some("127.0.0.1:9100")
+    );
+    assert_eq!(c.shutdown_grace_secs, 5);
+    let err = config(&[("METRICS_ADDR", "127.0.0.1:3000")]).expect_err("the public address");
+    assert!(err.to_string().starts_with("METRICS_ADDR: "), "{err}");
+    let err = config(&[("METRICS_ADDR", "nine")]).expect_err("not an address");
+    assert!(err.to_string().starts_with("METRICS_ADDR: "), "{err}");
+}

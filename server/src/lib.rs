@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod health;
 pub mod kit;
+pub mod metrics;
 pub mod openrouter;
 pub mod rate_limit;
 pub mod routes;

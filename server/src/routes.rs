@@ -26,6 +26,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .fallback(|| async { HttpError(AppError::not_found("API endpoint")) });
     OpenApiRouter::with_openapi(openapi::base())
         .routes(routes!(health::health))
+        .routes(routes!(health::ready))
         .nest("/api", api)
 }
 

@@ -11,7 +11,8 @@
 //! - A request's body must arrive within `body_read_timeout` of its headers
 //!   ([`body_deadline`]), else 408.
 //! - Shutdown is graceful: the loop stops accepting, every connection finishes the requests it
-//!   has (an idle one closes at once), and [`serve`] returns when the last one has closed.
+//!   has (an idle one closes at once), and [`serve`] returns when the last one has closed, or,
+//!   past the grace period, once the connections still open have been cut.
 
 pub mod body_deadline;
 
@@ -36,6 +37,9 @@ use crate::config::LimitSettings;
 /// Streams one HTTP/2 client may have open at once.
 const MAX_STREAMS_PER_CONNECTION: u32 = 64;
 
+/// How long requests in progress may run on shutdown, unless the caller sets another.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+
 /// The connection limits [`serve`] applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServeLimits {
@@ -45,6 +49,9 @@ pub struct ServeLimits {
     pub header_read_timeout: Duration,
     /// Time a client has to send a request's body, from its headers.
     pub body_read_timeout: Duration,
+    /// On shutdown, how long the requests in progress may run before their connections are
+    /// cut.
+    pub grace: Duration,
 }
 
 impl From<&LimitSettings> for ServeLimits {
@@ -53,6 +60,7 @@ impl From<&LimitSettings> for ServeLimits {
             max_connections: s.max_connections.max(1),
             header_read_timeout: Duration::from_secs(s.header_read_timeout_secs),
             body_read_timeout: Duration::from_secs(s.body_read_timeout_secs),
+            grace: DEFAULT_GRACE,
         }
     }
 }
@@ -72,6 +80,7 @@ pub async fn serve(
     let builder = Arc::new(builder(&limits));
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopping) = watch::channel(());
+    let (cut, cutting) = watch::channel(());
     tokio::pin!(signal);
     loop {
         let permit = tokio::select! {
@@ -101,13 +110,28 @@ pub async fn serve(
             first_request_within: limits.header_read_timeout,
             _permit: permit,
         };
-        tokio::spawn(connection.run(stream, stopping.clone()));
+        tokio::spawn(connection.run(stream, stopping.clone(), cutting.clone()));
     }
     drop(listener);
     let _ = stop.send(());
     // Every connection holds a permit until it ends; having them all means all have ended.
     let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
-    let _ = permits.acquire_many(all).await;
+    let open = limits.max_connections - permits.available_permits();
+    tracing::info!(
+        connections = open,
+        grace_secs = limits.grace.as_secs(),
+        "draining"
+    );
+    let all_closed = tokio::time::timeout(limits.grace, permits.acquire_many(all)).await;
+    if all_closed.is_err() {
+        let open = limits.max_connections - permits.available_permits();
+        tracing::warn!(
+            connections = open,
+            "the grace period ended; cutting the connections still open"
+        );
+        let _ = cut.send(());
+        let _ = permits.acquire_many(all).await;
+    }
     tracing::info!("every connection has closed");
 }
 
@@ -137,7 +161,12 @@ struct Connection {
 }
 
 impl Connection {
-    async fn run(self, stream: TcpStream, mut stopping: watch::Receiver<()>) {
+    async fn run(
+        self,
+        stream: TcpStream,
+        mut stopping: watch::Receiver<()>,
+        mut cutting: watch::Receiver<()>,
+    ) {
         // Small writes (SSE events) go out at once.
         let _ = stream.set_nodelay(true);
         let Self {
@@ -178,6 +207,9 @@ impl Connection {
                     shutting_down = true;
                     conn.as_mut().graceful_shutdown();
                 }
+                // Dropping the connection drops its requests: a stream's relay is dropped
+                // with it, and its call recorded as cancelled.
+                _ = cutting.changed() => return,
             }
         }
     }

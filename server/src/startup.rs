@@ -2,7 +2,9 @@
 //! [`Application::build`], so tests exercise the real router on a real socket.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::ports::BackendHandle;
 use axum::Router;
@@ -29,6 +31,7 @@ use crate::config::Config;
 use crate::db;
 use crate::error::StartupError;
 use crate::kit::{Clock, SystemClock};
+use crate::metrics::Metrics;
 use crate::openrouter::client::Timeouts;
 use crate::openrouter::OpenRouterClient;
 use crate::rate_limit::Limits;
@@ -44,6 +47,8 @@ use crate::web::{dead_session, failure, panic, server_fn_status, unread_body};
 /// A built application: a bound listener and its router, ready to serve.
 pub struct Application {
     listener: TcpListener,
+    /// The metrics listener, when `METRICS_ADDR` is set.
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -67,6 +72,12 @@ impl Application {
                 format!("cannot listen on {}: {e}", config.addr),
             )
         })?;
+        let metrics_listener = match config.metrics_addr {
+            None => None,
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| {
+                StartupError::config("METRICS_ADDR", format!("cannot listen on {addr}: {e}"))
+            })?),
+        };
         let ring = open_serving_ring(&config.keyring, config.min_decryption_version, &db).await?;
         let openrouter = OpenRouterClient::new(
             &config.openrouter_base_url,
@@ -80,7 +91,14 @@ impl Application {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        let ai = AiServices::new(&config, &openrouter, db.clone(), Arc::clone(&clock));
+        let metrics = Metrics::new();
+        let ai = AiServices::new(
+            &config,
+            &openrouter,
+            db.clone(),
+            Arc::clone(&clock),
+            &metrics,
+        );
         let state = AppState {
             leptos_options: leptos_options(&config),
             db,
@@ -94,6 +112,8 @@ impl Application {
             ring,
             openrouter,
             ai,
+            metrics,
+            draining: Arc::new(AtomicBool::new(false)),
             config: Arc::new(config),
         };
         spawn_session_sweeper(SeaOrmStore::new(
@@ -104,6 +124,7 @@ impl Application {
         let router = router(state.clone());
         Ok(Self {
             listener,
+            metrics_listener,
             router,
             state,
         })
@@ -112,6 +133,13 @@ impl Application {
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().unwrap_or(self.state.config.addr)
+    }
+
+    /// The metrics listener's address, when `METRICS_ADDR` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     /// The application state (tests call use cases directly with it).
@@ -130,7 +158,10 @@ impl Application {
     }
 
     /// Serves until `signal` completes, under the connection limits of `config.limits`
-    /// ([`crate::serve`]), then finishes the requests in progress.
+    /// ([`crate::serve`]). Then it drains: `/ready` answers 503, no connection is accepted,
+    /// the requests and streams in progress have `SHUTDOWN_GRACE_SECS` to finish (the rest are
+    /// cut, and their calls recorded as cancelled), and the usage ledger's queue is written
+    /// before this returns.
     pub async fn run_until(
         self,
         signal: impl std::future::Future<Output = ()> + Send + 'static,
@@ -140,13 +171,37 @@ impl Application {
             "listening on http://{addr} with database {}",
             self.state.config.database.redacted()
         );
-        serve::serve(
-            self.listener,
-            self.router,
-            ServeLimits::from(&self.state.config.limits),
-            signal,
-        )
-        .await;
+        let metrics_server = self.metrics_listener.map(|listener| {
+            if let Ok(at) = listener.local_addr() {
+                tracing::info!("metrics on http://{at}/metrics");
+            }
+            let router = crate::metrics::endpoint::router(self.state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            })
+        });
+        let draining = Arc::clone(&self.state.draining);
+        let signal = async move {
+            signal.await;
+            draining.store(true, Ordering::Relaxed);
+        };
+        let mut limits = ServeLimits::from(&self.state.config.limits);
+        limits.grace = Duration::from_secs(self.state.config.shutdown_grace_secs);
+        serve::serve(self.listener, self.router, limits, signal).await;
+        let queued = self.state.ai.ledger.queue_depth();
+        if self.state.ai.ledger.drain(LEDGER_DRAIN).await {
+            tracing::info!(ledger.rows = queued, "the usage ledger is written; stopped");
+        } else {
+            tracing::error!(
+                ledger.rows = self.state.ai.ledger.queue_depth(),
+                "the usage ledger could not be written before the deadline; those rows are lost"
+            );
+        }
+        if let Some(task) = metrics_server {
+            task.abort();
+        }
         Ok(())
     }
 }
@@ -219,6 +274,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(unread_body::close_if_body_unread))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            crate::metrics::http::Counting {
+                metrics: Arc::clone(&state.metrics),
+                classifier: panic::Classifier::from_registered_server_fns(),
+            },
+            crate::metrics::http::count,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new([
             AUTHORIZATION,
@@ -227,6 +289,9 @@ pub fn router(state: AppState) -> Router {
         ]))
         .with_state(state)
 }
+
+/// How long shutdown waits for the usage ledger's queue to be written.
+const LEDGER_DRAIN: Duration = Duration::from_secs(15);
 
 /// The default request-body limit; routes set their own where they need another (16 KiB on the
 /// key routes, 4 MiB on the AI routes).

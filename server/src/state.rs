@@ -1,5 +1,6 @@
 //! The one state struct, built once, given to axum as state and to Leptos as context.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -11,6 +12,7 @@ use crate::auth::session::SessionPolicy;
 use crate::auth::PasswordHasher;
 use crate::config::Config;
 use crate::kit::Clock;
+use crate::metrics::Metrics;
 use crate::openrouter::OpenRouterClient;
 use crate::rate_limit::Limits;
 use crate::vault::ring::SharedRing;
@@ -38,4 +40,8 @@ pub struct AppState {
     pub openrouter: OpenRouterClient,
     /// The AI features' model list, in-flight caps and usage ledger.
     pub ai: AiServices,
+    /// The counters `GET /metrics` reports.
+    pub metrics: Arc<Metrics>,
+    /// Set once shutdown has begun: `/ready` then answers 503.
+    pub draining: Arc<AtomicBool>,
 }

@@ -134,3 +134,79 @@ fn help_documents_every_setting() {
         assert!(help.contains(setting), "--help mentions {setting}");
     }
 }
+
+#[test]
+fn sigterm_stops_the_server_gracefully_with_a_zero_exit_and_serves_metrics_until_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+    };
+    let (addr, metrics) = (free(), free());
+    let mut child = studio()
+        .current_dir(dir.path())
+        .env("LEPTOS_SITE_ADDR", addr.to_string())
+        .env("METRICS_ADDR", metrics.to_string())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let get = |at: std::net::SocketAddr, path: &str| {
+        std::net::TcpStream::connect(at).ok().map(|mut s| {
+            use std::io::{Read, Write};
+            let req =
+                format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            s.write_all(req.as_bytes()).unwrap();
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            out
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(addr, "/ready").is_none_or(|r| !r.starts_with("HTTP/1.1 200")) {
+        assert!(
+            Instant::now() < deadline,
+            "studio did not get ready within 30 s"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "studio exited early");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let exposition = get(metrics, "/metrics").expect("the metrics listener answers");
+    assert!(exposition.starts_with("HTTP/1.1 200"), "{exposition}");
+    assert!(exposition.contains("studio_http_requests_total{class=\"health\",status=\"2xx\"}"));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "studio did not stop within 20 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let logs: Vec<String> = rx.try_iter().collect();
+    assert!(
+        status.success(),
+        "a zero exit after SIGTERM: {status}\n{}",
+        logs.join("\n")
+    );
+    let logs = logs.join("\n");
+    assert!(logs.contains("shutting down"), "{logs}");
+    assert!(logs.contains("the usage ledger is written"), "{logs}");
+}

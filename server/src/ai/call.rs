@@ -129,6 +129,7 @@ impl<'a> Call<'a> {
                 body.model,
                 record,
                 slot,
+                state.metrics.stream_opened(),
             )),
             Err(e) => Err(failed(state, user_id, origin, &body.model, &e, record).await),
         }

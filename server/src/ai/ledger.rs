@@ -15,12 +15,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::ai::Feature;
 use crate::entities::ai_usage;
 use crate::kit::ids::new_id;
 use crate::kit::Clock;
+use crate::metrics::Metrics;
 use crate::openrouter::types::Usage;
 
 /// Rows waiting to be written; beyond this, new rows are dropped (and logged).
@@ -31,8 +32,16 @@ const BATCH: usize = 100;
 /// The handle calls record through; cheap to clone.
 #[derive(Clone)]
 pub struct Ledger {
-    tx: mpsc::Sender<ai_usage::ActiveModel>,
+    tx: mpsc::Sender<Queued>,
     clock: Arc<dyn Clock>,
+    metrics: Arc<Metrics>,
+}
+
+/// What the writer task receives: a row, or a request to say when every row before it is
+/// written (see [`Ledger::drain`]).
+enum Queued {
+    Row(Box<ai_usage::ActiveModel>),
+    Flush(oneshot::Sender<()>),
 }
 
 impl std::fmt::Debug for Ledger {
@@ -43,10 +52,24 @@ impl std::fmt::Debug for Ledger {
 
 impl Ledger {
     /// Starts the writer task on the current runtime; rows are dated by `clock`.
-    pub fn start(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
+    pub fn start(db: DatabaseConnection, clock: Arc<dyn Clock>, metrics: Arc<Metrics>) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(write_rows(db, rx));
-        Self { tx, clock }
+        tokio::spawn(write_rows(db, rx, Arc::clone(&metrics)));
+        Self { tx, clock, metrics }
+    }
+
+    /// Rows queued and not yet written.
+    pub fn queue_depth(&self) -> usize {
+        self.tx.max_capacity().saturating_sub(self.tx.capacity())
+    }
+
+    /// Waits, at most `limit`, until every row queued before this call is written; `false`
+    /// if the limit passed first. Shutdown calls it once no call can add a row any more.
+    pub async fn drain(&self, limit: std::time::Duration) -> bool {
+        let (done, written) = oneshot::channel();
+        let asked =
+            async { self.tx.send(Queued::Flush(done)).await.is_ok() && written.await.is_ok() };
+        tokio::time::timeout(limit, asked).await.unwrap_or(false)
     }
 
     /// Starts the record of one call to `model`, whose prompt has `prompt_chars` characters.
@@ -74,28 +97,53 @@ impl Ledger {
     }
 
     fn enqueue(&self, row: ai_usage::ActiveModel) {
-        if let Err(e) = self.tx.try_send(row) {
+        if let Err(e) = self.tx.try_send(Queued::Row(Box::new(row))) {
+            self.metrics.ledger_dropped();
             tracing::error!(reason = %e, "the usage ledger queue refused a row; it is lost");
         }
     }
 }
 
-async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<ai_usage::ActiveModel>) {
-    let mut batch = Vec::with_capacity(BATCH);
-    while rx.recv_many(&mut batch, BATCH).await > 0 {
-        if ai_usage::Entity::insert_many(batch.iter().cloned())
-            .exec(&db)
-            .await
-            .is_err()
-        {
-            // One bad row (its user deleted meanwhile) must not cost the others theirs.
-            for row in batch.iter().cloned() {
-                if let Err(e) = ai_usage::Entity::insert(row).exec(&db).await {
-                    tracing::error!(error = %e, "could not write a usage row; it is lost");
-                }
+async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<Queued>, metrics: Arc<Metrics>) {
+    let mut queued = Vec::with_capacity(BATCH);
+    let mut rows = Vec::with_capacity(BATCH);
+    let mut flushes = Vec::new();
+    while rx.recv_many(&mut queued, BATCH).await > 0 {
+        for item in queued.drain(..) {
+            match item {
+                Queued::Row(row) => rows.push(*row),
+                Queued::Flush(done) => flushes.push(done),
             }
         }
-        batch.clear();
+        if !rows.is_empty() {
+            write_batch(&db, &rows, &metrics).await;
+            rows.clear();
+        }
+        // Every row queued before a flush request came in the same or an earlier batch.
+        for done in flushes.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+async fn write_batch(db: &DatabaseConnection, rows: &[ai_usage::ActiveModel], metrics: &Metrics) {
+    if ai_usage::Entity::insert_many(rows.iter().cloned())
+        .exec(db)
+        .await
+        .is_ok()
+    {
+        metrics.ledger_written(rows.len());
+        return;
+    }
+    // One bad row (its user deleted meanwhile) must not cost the others theirs.
+    for row in rows.iter().cloned() {
+        match ai_usage::Entity::insert(row).exec(db).await {
+            Ok(_) => metrics.ledger_written(1),
+            Err(e) => {
+                metrics.ledger_dropped();
+                tracing::error!(error = %e, "could not write a usage row; it is lost");
+            }
+        }
     }
 }
 
@@ -198,6 +246,11 @@ impl Drop for CallRecord {
                 "AI call ended"
             );
         }
+        if let Set(outcome) = &row.outcome {
+            self.ledger
+                .metrics
+                .upstream_call(self.feature.as_str(), outcome);
+        }
         self.ledger.enqueue(row);
     }
 }
@@ -211,10 +264,23 @@ fn estimate(chars: usize) -> u64 {
 mod tests {
     use super::*;
 
-    fn ledger() -> (Ledger, mpsc::Receiver<ai_usage::ActiveModel>) {
+    /// A ledger whose queue the test reads instead of a writer task.
+    struct Rows(mpsc::Receiver<Queued>);
+
+    impl Rows {
+        fn try_recv(&mut self) -> Result<ai_usage::ActiveModel, ()> {
+            match self.0.try_recv() {
+                Ok(Queued::Row(row)) => Ok(*row),
+                _ => Err(()),
+            }
+        }
+    }
+
+    fn ledger() -> (Ledger, Rows) {
         let (tx, rx) = mpsc::channel(10);
         let clock: Arc<dyn Clock> = Arc::new(crate::kit::SystemClock);
-        (Ledger { tx, clock }, rx)
+        let metrics = Metrics::new();
+        (Ledger { tx, clock, metrics }, Rows(rx))
     }
 
     fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {

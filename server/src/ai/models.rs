@@ -18,6 +18,7 @@ use app::wire::{AiModel, AiModelList, ModelPricing};
 use app::AppError;
 
 use crate::kit::Clock;
+use crate::metrics::Metrics;
 use crate::openrouter::types::ModelEntry;
 use crate::openrouter::{OpenRouterClient, UpstreamError};
 
@@ -52,6 +53,7 @@ struct Inner {
     /// When a failed refresh may be tried again.
     retry_at: RwLock<Option<Instant>>,
     refreshing: Arc<tokio::sync::Mutex<()>>,
+    metrics: Arc<Metrics>,
 }
 
 /// The cached model list; cheap to clone.
@@ -67,12 +69,13 @@ impl ModelCatalog {
         ttl: Duration,
         extra: impl Iterator<Item = String>,
         clock: Arc<dyn Clock>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         let fetch: Fetch = Arc::new(move || {
             let client = client.clone();
             Box::pin(async move { client.models().await })
         });
-        Self::with_fetch(fetch, ttl, extra, clock)
+        Self::with_fetch(fetch, ttl, extra, clock, metrics)
     }
 
     fn with_fetch(
@@ -80,6 +83,7 @@ impl ModelCatalog {
         ttl: Duration,
         extra: impl Iterator<Item = String>,
         clock: Arc<dyn Clock>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -90,6 +94,7 @@ impl ModelCatalog {
                 snapshot: RwLock::new(None),
                 retry_at: RwLock::new(None),
                 refreshing: Arc::new(tokio::sync::Mutex::new(())),
+                metrics,
             }),
         }
     }
@@ -139,7 +144,9 @@ impl ModelCatalog {
     }
 
     async fn current(&self) -> Option<Arc<Snapshot>> {
-        if let Some(last) = self.last() {
+        let held = self.last();
+        self.inner.metrics.model_cache(held.is_some());
+        if let Some(last) = held {
             if last.fetched_at.elapsed() >= self.inner.ttl && self.may_retry() {
                 if let Ok(guard) = Arc::clone(&self.inner.refreshing).try_lock_owned() {
                     let this = self.clone();

@@ -35,6 +35,7 @@ fn catalog(
             ttl,
             std::iter::once("extra/one".to_owned()),
             Arc::new(crate::kit::SystemClock),
+            crate::metrics::Metrics::new(),
         ),
         calls,
     )

@@ -27,6 +27,7 @@ use crate::ai::clean;
 use crate::ai::ledger::CallRecord;
 use crate::ai::limits::InFlightGuard;
 use crate::ai::upstream_errors;
+use crate::metrics::OpenStream;
 use crate::openrouter::types::{ChatCompletion, Usage};
 
 /// The most answer text kept to build `done.code` for code generation.
@@ -55,6 +56,8 @@ pub struct Relay {
     done: bool,
     record: Option<CallRecord>,
     _slot: InFlightGuard,
+    /// Counts this stream in the metrics' `studio_open_streams` while it lives.
+    _open: OpenStream,
 }
 
 impl Relay {
@@ -66,6 +69,7 @@ impl Relay {
         model: String,
         mut record: CallRecord,
         slot: InFlightGuard,
+        open: OpenStream,
     ) -> Self {
         let generation_id = crate::openrouter::client::generation_id(&upstream);
         record.set_generation_id(generation_id.clone());
@@ -82,6 +86,7 @@ impl Relay {
             done: false,
             record: Some(record),
             _slot: slot,
+            _open: open,
         }
     }
 

@@ -87,7 +87,11 @@ impl Classifier {
     pub fn kind(&self, path: &str) -> Kind {
         if self.server_fns.contains(path) {
             Kind::ServerFn
-        } else if path == "/api" || path.starts_with("/api/") || path == "/health" {
+        } else if path == "/api"
+            || path.starts_with("/api/")
+            || path == "/health"
+            || path == "/ready"
+        {
             Kind::Api
         } else {
             Kind::Page

@@ -48,6 +48,7 @@ pub const REST: &[(&str, &str)] = &[
     ("GET", "/api/ai/models"),
     ("GET", "/api/openapi.json"),
     ("GET", "/health"),
+    ("GET", "/ready"),
 ];
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub clock: OffsetClock,
     pub state: server::state::AppState,
     pub settings: Settings,
+    /// The metrics listener, when `METRICS_ADDR` was set.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl TestApp {
@@ -158,6 +160,21 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 /// Starts the app with a fake OpenRouter configured by `fake_config` (its delays), and `extra`
 /// settings on top of the test defaults.
 pub async fn spawn_app_with_fake(fake_config: FakeConfig, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app_until(fake_config, extra, std::future::pending())
+        .await
+        .0
+}
+
+/// [`spawn_app_with_fake`], serving until `stop` completes (as SIGTERM would); the handle ends
+/// when the server has drained and stopped.
+pub async fn spawn_app_until(
+    fake_config: FakeConfig,
+    extra: &[(&str, &str)],
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (
+    TestApp,
+    tokio::task::JoinHandle<Result<(), server::error::StartupError>>,
+) {
     let fake = FakeOpenRouter::start(fake_config)
         .await
         .expect("fake starts");
@@ -178,8 +195,9 @@ pub async fn spawn_app_with_fake(fake_config: FakeConfig, extra: &[(&str, &str)]
     let addr = app.local_addr();
     let db = app.db().clone();
     let state = app.state().clone();
-    tokio::spawn(app.run_until(std::future::pending()));
-    TestApp {
+    let metrics_addr = app.metrics_addr();
+    let server = tokio::spawn(app.run_until(stop));
+    let app = TestApp {
         addr,
         db,
         fake,
@@ -189,7 +207,9 @@ pub async fn spawn_app_with_fake(fake_config: FakeConfig, extra: &[(&str, &str)]
         clock,
         state,
         settings,
-    }
+        metrics_addr,
+    };
+    (app, server)
 }
 
 /// The settings a test app was started with, to start or configure another process like it.

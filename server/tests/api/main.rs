@@ -11,6 +11,7 @@ mod load;
 mod openapi;
 mod outage;
 mod redirects;
+mod shutdown;
 mod startup;
 mod usage_ranges;
 mod vault;
