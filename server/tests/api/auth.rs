@@ -5,7 +5,7 @@ mod disable;
 mod password;
 mod sign_in_limits;
 mod sign_up;
-mod support;
+pub(crate) mod support;
 
 use chrono::Duration;
 use serde_json::{json, Value};

@@ -212,6 +212,22 @@ pub async fn spawn_app_until(
     (app, server)
 }
 
+/// A second instance of `app` (same database, key ring and fake OpenRouter, `extra` on top),
+/// serving on its own port: its base URL and state, or why it would not start.
+pub async fn another_instance(
+    app: &TestApp,
+    extra: &[(&str, &str)],
+) -> Result<(String, server::state::AppState), String> {
+    let config = app.settings.config(extra).map_err(|e| e.to_string())?;
+    let built = Application::build(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = format!("http://{}", built.local_addr());
+    let state = built.state().clone();
+    tokio::spawn(built.run_until(std::future::pending()));
+    Ok((url, state))
+}
+
 /// The settings a test app was started with, to start or configure another process like it.
 #[derive(Debug, Clone)]
 pub struct Settings {

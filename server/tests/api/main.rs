@@ -7,6 +7,7 @@ mod api_key;
 mod auth;
 mod fuzz;
 mod helpers;
+mod instances;
 mod load;
 mod openapi;
 mod outage;

@@ -25,7 +25,7 @@ pub fn studio_bin() -> std::path::PathBuf {
 }
 
 /// Runs `studio <args>` against the app's database and key ring; returns its stdout.
-fn studio(app: &TestApp, args: &[&str]) -> String {
+pub(crate) fn studio(app: &TestApp, args: &[&str]) -> String {
     let out = Command::new(studio_bin())
         .args(args)
         .env_clear()

@@ -14,7 +14,7 @@ use server::vault::keyring::KeyRing;
 
 use super::{add_primary, last_bearer, studio, studio_bin, versions};
 use crate::ai::{chat, post_json, user_with_key};
-use crate::helpers::{client, TestApp};
+use crate::helpers::{another_instance, client, TestApp};
 use fake_openrouter::key;
 
 const RETIRE_1: (&str, &str) = ("STUDIO_MIN_DECRYPTION_VERSION", "2");
@@ -35,22 +35,6 @@ fn studio_with(app: &TestApp, extra: &[(&str, &str)], args: &[&str]) -> (bool, S
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// A second server on the same database and ring, with `extra` settings; it serves in the
-/// background. Its error when it refuses to start.
-async fn second_server(
-    app: &TestApp,
-    extra: &[(&str, &str)],
-) -> Result<(String, server::state::AppState), String> {
-    let config = app.settings.config(extra).unwrap();
-    let built = server::Application::build(config)
-        .await
-        .map_err(|e| e.to_string())?;
-    let url = format!("http://{}", built.local_addr());
-    let state = built.state().clone();
-    tokio::spawn(built.run_until(std::future::pending()));
-    Ok((url, state))
 }
 
 /// Puts `user_id`'s key back under version 1, as an instance whose ring still had version 1
@@ -89,7 +73,7 @@ async fn a_retired_version_stops_start_up_until_rewrap_moves_its_rows_and_then_n
     assert!(stderr.contains("STUDIO_MIN_DECRYPTION_VERSION"), "{stderr}");
     assert!(stderr.contains("2 stored API key(s)"), "{stderr}");
     assert!(stderr.contains("studio rewrap"), "{stderr}");
-    let err = second_server(&app, &[RETIRE_1])
+    let err = another_instance(&app, &[RETIRE_1])
         .await
         .err()
         .expect("refused");
@@ -111,7 +95,7 @@ async fn a_retired_version_stops_start_up_until_rewrap_moves_its_rows_and_then_n
     assert_eq!(versions(&app).await, all);
 
     // Now it serves, and every key works through it.
-    let (url, state) = second_server(&app, &[RETIRE_1]).await.expect("serves");
+    let (url, state) = another_instance(&app, &[RETIRE_1]).await.expect("serves");
     assert_eq!(state.ring.current().min_decryption(), 2);
     let through = |path: &str| format!("{url}{path}");
     for (who, prefix) in [(&app.client, "a1"), (&b_client, "b1"), (&c_client, "c1")] {
@@ -195,7 +179,7 @@ async fn retiring_the_primary_itself_is_refused_by_serve_and_rewrap() {
     );
     assert!(ok, "{out}{stderr}");
     assert!(out.contains("rewrapped 1 keys under version 2"), "{out}");
-    second_server(&app, &[("STUDIO_MIN_DECRYPTION_VERSION", "2")])
+    another_instance(&app, &[("STUDIO_MIN_DECRYPTION_VERSION", "2")])
         .await
         .expect("serves once nothing is under version 1");
     for bad in ["0", "one", "-1"] {
@@ -220,7 +204,7 @@ async fn a_row_already_marked_unusable_does_not_hold_up_the_retirement() {
     .exec(&app.db)
     .await
     .unwrap();
-    second_server(&app, &[RETIRE_1])
+    another_instance(&app, &[RETIRE_1])
         .await
         .expect("an unusable key needs no master key: its owner must enter it again");
 }

@@ -1,0 +1,223 @@
+//! Two instances on one database, with no sticky routing: what one does, the other sees at
+//! once (sessions, keys, sign-out, password changes), a key rotation while both serve loses
+//! nothing, and the per-account sign-in limit is shared. On PostgreSQL (as deployed at scale)
+//! and on SQLite (two processes on one file behave the same).
+
+use fake_openrouter::key;
+use futures::future::join_all;
+use serde_json::{json, Value};
+
+use super::auth::support::{count, not_429};
+use crate::ai::{chat, chat_requests};
+use crate::helpers::{
+    another_instance, client_without_jar, session_cookie, spawn_app_with, TestApp, PASSWORD,
+};
+use crate::vault::studio;
+
+/// Sends `body` (or nothing) to `base` + `path` with `cookie`; answers the status and JSON.
+async fn call(
+    method: reqwest::Method,
+    base: &str,
+    path: &str,
+    cookie: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = client_without_jar()
+        .request(method, format!("{base}{path}"))
+        .header("cookie", cookie);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.expect("the instance answers");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Signs `email` up through `base`; answers the session cookie.
+async fn sign_up(base: &str, email: &str) -> String {
+    let res = client_without_jar()
+        .post(format!("{base}/api/auth/signup"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    session_cookie(&res).expect("a session cookie")
+}
+
+/// Signs `email` in through `base`; answers the session cookie.
+async fn sign_in(base: &str, email: &str, password: &str) -> String {
+    let res = client_without_jar()
+        .post(format!("{base}/api/auth/signin"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    session_cookie(&res).expect("a session cookie")
+}
+
+fn last_bearer(app: &TestApp) -> String {
+    chat_requests(app)
+        .last()
+        .and_then(|r| r.authorization.clone())
+        .unwrap_or_default()
+}
+
+async fn two_instances(extra: &[(&str, &str)]) -> (TestApp, String, String) {
+    let app = spawn_app_with(extra).await;
+    let (b, _) = another_instance(&app, extra)
+        .await
+        .expect("a second instance");
+    let a = format!("http://{}", app.addr);
+    (app, a, b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_one_instance_does_to_a_session_or_a_key_the_other_sees_at_once() {
+    use reqwest::Method;
+    let (app, a, b) = two_instances(&[]).await;
+
+    // Signed in through A, signed in on B.
+    let cookie = sign_up(&a, "a@example.com").await;
+    let (status, session) = call(Method::GET, &b, "/api/auth/session", &cookie, None).await;
+    assert_eq!(status, 200, "{session}");
+
+    // A key saved through A is the one B sends to OpenRouter.
+    let body = json!({"apiKey": key("a1")});
+    let (status, _) = call(Method::POST, &a, "/api/user/api-key", &cookie, Some(body)).await;
+    assert_eq!(status, 200);
+    let (status, answer) = call(Method::POST, &b, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(last_bearer(&app), format!("Bearer {}", key("a1")));
+
+    // Replaced through B, used by A at once.
+    let body = json!({"apiKey": key("a2")});
+    let (status, _) = call(Method::POST, &b, "/api/user/api-key", &cookie, Some(body)).await;
+    assert_eq!(status, 200);
+    let (status, _) = call(Method::POST, &a, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(last_bearer(&app), format!("Bearer {}", key("a2")));
+
+    // Removed through A: B has no key to use.
+    let (status, _) = call(Method::DELETE, &a, "/api/user/api-key", &cookie, None).await;
+    assert!(status == 200 || status == 204, "{status}");
+    let calls = chat_requests(&app).len();
+    let (status, body) = call(Method::POST, &b, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
+    assert_eq!(body["error"], "API key required", "{status} {body}");
+    assert_eq!(chat_requests(&app).len(), calls, "nothing went upstream");
+
+    // Signed out through B: the session is over on A too.
+    let (status, _) = call(Method::POST, &b, "/api/auth/signout", &cookie, None).await;
+    assert!(status < 300, "{status}");
+    let (status, _) = call(Method::GET, &a, "/api/auth/session", &cookie, None).await;
+    assert_eq!(status, 401, "signed out everywhere");
+
+    // A password changed through A ends the session signed in on B.
+    let on_b = sign_in(&b, "a@example.com", PASSWORD).await;
+    let on_a = sign_in(&a, "a@example.com", PASSWORD).await;
+    let change = json!({"currentPassword": PASSWORD, "newPassword": "a brand new password"});
+    let (status, _) = call(Method::POST, &a, "/api/auth/password", &on_a, Some(change)).await;
+    assert_eq!(status, 204);
+    let (status, _) = call(Method::GET, &b, "/api/auth/session", &on_b, None).await;
+    assert_eq!(
+        status, 401,
+        "the old password's session is over on the other instance"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_rotation_while_two_instances_serve_loses_no_key() {
+    use reqwest::Method;
+    let (app, a, b) = two_instances(&[]).await;
+    let mut users = Vec::new();
+    for i in 0..6 {
+        let base = if i % 2 == 0 { &a } else { &b };
+        let cookie = sign_up(base, &format!("u{i}@example.com")).await;
+        let body = json!({"apiKey": key(&format!("{i:02x}"))});
+        let (status, _) = call(Method::POST, base, "/api/user/api-key", &cookie, Some(body)).await;
+        assert_eq!(status, 200);
+        users.push(cookie);
+    }
+
+    // Each user replaces their key, through one instance or the other, while the ring is
+    // rotated and every key rewrapped under the new version.
+    let rotation = tokio::task::spawn_blocking({
+        let settings = app.settings.clone();
+        move || {
+            std::process::Command::new(crate::vault::studio_bin())
+                .arg("rotate-key")
+                .env_clear()
+                .envs(settings.env())
+                .env("RUST_LOG", "warn")
+                .output()
+                .expect("studio rotate-key runs")
+        }
+    });
+    let saves = users.iter().enumerate().map(|(i, cookie)| {
+        let base = if i % 2 == 0 { b.clone() } else { a.clone() };
+        async move {
+            let body = json!({"apiKey": key(&format!("{:02x}", 0x80 + i))});
+            call(Method::POST, &base, "/api/user/api-key", cookie, Some(body))
+                .await
+                .0
+        }
+    });
+    let statuses = join_all(saves).await;
+    let out = rotation.await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+
+    // Every user's newest key is the one both instances use.
+    for (i, cookie) in users.iter().enumerate() {
+        for base in [&a, &b] {
+            let (status, body) =
+                call(Method::POST, base, "/api/ai/chat", cookie, Some(chat("hi"))).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(
+                last_bearer(&app),
+                format!("Bearer {}", key(&format!("{:02x}", 0x80 + i)))
+            );
+        }
+    }
+    let out = studio(&app, &["check-keys"]);
+    assert!(
+        out.contains("checked 6 stored keys: 6 open under exactly their own version, 0 marked unusable, 0 faulty"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_account_sign_in_limit_is_shared_by_both_instances() {
+    let proxy = [("TRUSTED_PROXIES", "127.0.0.1")];
+    let (_app, a, b) = two_instances(&proxy).await;
+    sign_up(&a, "a@example.com").await;
+    // 40 wrong guesses at once, each from an address never seen before, half through each
+    // instance: only the account's own bucket, in the database, can stop them.
+    let guesses = (0..40).map(|i| {
+        let base = if i % 2 == 0 { a.clone() } else { b.clone() };
+        async move {
+            let res = client_without_jar()
+                .post(format!("{base}/api/auth/signin"))
+                .header("x-forwarded-for", format!("10.9.{i}.1"))
+                .json(&json!({"email": "a@example.com", "password": "a wrong guess"}))
+                .send()
+                .await
+                .unwrap();
+            super::auth::support::answer(&res)
+        }
+    });
+    let answers = join_all(guesses).await;
+    let checked = count(&answers, 401);
+    assert_eq!(not_429(&answers), checked, "{answers:?}");
+    // One instance lets about five through before it locks the account; two instances that
+    // each kept their own count would let at least ten through.
+    assert!(
+        (1..10).contains(&checked),
+        "{checked} guesses reached the password check across both instances: {answers:?}"
+    );
+}
