@@ -1,6 +1,7 @@
 //! Signing in and signing up, both throttled before any Argon2 run.
 //!
-//! Sign-in takes a slot of the per-address limit first thing (refunded on success), then counts
+//! Sign-in takes a slot of the per-address limit first thing (refunded on success; a browser
+//! with a genuine known-device cookie for the account takes none), then counts
 //! the attempt in the account's database bucket (or the browser's own bucket, with a valid
 //! known-device cookie), and only then checks the password. Sign-up takes a slot of its own
 //! per-address limit before it hashes; for an email that already has an account it runs the same
@@ -66,15 +67,37 @@ pub async fn sign_in(
     password: SecretString,
 ) -> Result<UserDto, AppError> {
     let now = state.clock.unix();
-    let slot = state
-        .limits
-        .sign_in_ip
-        .try_acquire(&ip_key(browser.meta.ip), now)?;
+    // A browser whose genuine known-device cookie names the account it signs in to skips the
+    // address's limit, so an attacker at the owner's address (the same office, the same NAT)
+    // cannot lock the owner out; its own device bucket still throttles its guesses. The
+    // cookie is checked without the database, so a request without one is refused by the
+    // address's limit before any read.
+    let vouched = device::vouched_account(state, browser.cookies);
+    let slot = match vouched {
+        Some(_) => None,
+        None => Some(
+            state
+                .limits
+                .sign_in_ip
+                .try_acquire(&ip_key(browser.meta.ip), now)?,
+        ),
+    };
     let password = Password::for_sign_in(password)?;
     let Ok(email) = Email::parse(email) else {
         return Err(rejected());
     };
     let found = find_by_email(state, &email).await?;
+    let slot = match slot {
+        Some(slot) => Some(slot),
+        // A cookie for another account vouches for nothing here.
+        None if found.as_ref().map(|u| &u.id) == vouched.as_ref() => None,
+        None => Some(
+            state
+                .limits
+                .sign_in_ip
+                .try_acquire(&ip_key(browser.meta.ip), now)?,
+        ),
+    };
     check_and_begin(state, browser, &email, &password, found, slot).await
 }
 
@@ -86,7 +109,7 @@ async fn check_and_begin(
     email: &Email,
     password: &Password,
     found: Option<user::Model>,
-    slot: Slot,
+    slot: Option<Slot>,
 ) -> Result<UserDto, AppError> {
     let now = state.clock.unix();
     let known = found
@@ -109,7 +132,9 @@ async fn check_and_begin(
         }
         Some(u) if ok => {
             throttle::clear(&state.db, &bucket).await?;
-            state.limits.sign_in_ip.refund(slot);
+            if let Some(slot) = slot {
+                state.limits.sign_in_ip.refund(slot);
+            }
             begin(browser, &u, now).await?;
             device::remember(state, browser.cookies, &u.id, known.as_ref());
             tracing::info!(user.id = %u.id, known_device = known.is_some(), "signed in");
@@ -134,7 +159,7 @@ async fn sign_in_existing(
         .limits
         .sign_in_ip
         .try_acquire(&ip_key(browser.meta.ip), state.clock.unix())?;
-    check_and_begin(state, browser, email, password, found, slot).await
+    check_and_begin(state, browser, email, password, found, Some(slot)).await
 }
 
 /// Creates an account and signs it in; for an email that has one, signs in to it instead.

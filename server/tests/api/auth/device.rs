@@ -120,3 +120,53 @@ async fn the_device_cookie_is_http_only_lax_and_lasts_about_half_a_year() {
         "{line}"
     );
 }
+
+#[tokio::test]
+async fn a_burst_from_the_owners_own_address_does_not_lock_out_the_owners_known_browser() {
+    let app = spawn_behind_proxy(&[]).await;
+    let owner = browser_at(OWNER_ADDR);
+    sign_up_on(&app, &owner, "owner@example.com").await;
+    // 300 wrong guesses at once from the owner's own address (the same office, the same NAT).
+    let answers = super::support::sign_in_burst(
+        &app,
+        300,
+        |_| OWNER_ADDR.into(),
+        |_| "owner@example.com".into(),
+        "a wrong guess",
+    )
+    .await;
+    let checked = super::support::count(&answers, 401);
+    assert!(
+        (1..=10).contains(&checked),
+        "{checked} guesses were checked"
+    );
+    let stranger = browser_at(OWNER_ADDR);
+    assert_eq!(
+        sign_in_status(&app, &stranger, None).await,
+        429,
+        "a browser the account does not know, at that address, is refused"
+    );
+    assert_eq!(
+        sign_in_status(&app, &owner, None).await,
+        200,
+        "the owner's browser signs in although its address is spent"
+    );
+}
+
+#[tokio::test]
+async fn a_device_cookie_for_one_account_does_not_lift_the_address_limit_for_another() {
+    let app = spawn_behind_proxy(&[]).await;
+    let attacker = browser_at(OWNER_ADDR);
+    sign_up_on(&app, &attacker, "attacker@example.com").await;
+    // The attacker's own genuine cookie, sent with guesses at 40 other accounts: only the
+    // address's limit bounds such a spray (each account's own bucket is fresh).
+    let guesses = (0..40).map(|i| {
+        let req = attacker
+            .post(app.url("/api/auth/signin"))
+            .json(&json!({"email": format!("user{i}@example.com"), "password": "a wrong guess"}));
+        async move { req.send().await.unwrap().status().as_u16() }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let passed = statuses.iter().filter(|s| **s != 429).count();
+    assert_eq!(passed, 10, "the address's limit held: {statuses:?}");
+}
