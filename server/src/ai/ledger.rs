@@ -5,6 +5,10 @@
 //! background task writes queued rows in batches. Recording therefore never waits for the
 //! database and can never fail the call; a row that cannot be written is logged and dropped.
 //!
+//! A call made under a spending cap holds a reservation ([`crate::ai::spend::reserve`]); its
+//! row and the deletion of its reservation are written in one transaction, so the cap always
+//! counts the call once: reserved until the row lands, then at its recorded cost.
+//!
 //! When OpenRouter reports no usage (a stream cut short, a cancelled call), tokens are
 //! estimated at about four characters each. If an answer had begun, OpenRouter bills what was
 //! generated, so the cost is estimated from the model's listed prices; a call that produced
@@ -14,11 +18,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 use tokio::sync::mpsc;
 
 use crate::ai::Feature;
-use crate::entities::ai_usage;
+use crate::entities::{ai_usage, spend_reservation};
 use crate::kit::ids::new_id;
 use crate::kit::Clock;
 use crate::openrouter::types::Usage;
@@ -31,8 +38,15 @@ const BATCH: usize = 100;
 /// The handle calls record through; cheap to clone.
 #[derive(Clone)]
 pub struct Ledger {
-    tx: mpsc::Sender<ai_usage::ActiveModel>,
+    tx: mpsc::Sender<Entry>,
     clock: Arc<dyn Clock>,
+}
+
+/// One queued row, with the reservation it replaces.
+#[derive(Debug, Clone)]
+struct Entry {
+    row: ai_usage::ActiveModel,
+    reservation: Option<String>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -62,6 +76,9 @@ impl Ledger {
             user_id: user_id.to_owned(),
             feature,
             model: model.to_owned(),
+            answered_by: None,
+            fallbacks: Vec::new(),
+            reservation: None,
             started: Instant::now(),
             created_at: self.clock.now(),
             prompt_chars,
@@ -73,30 +90,47 @@ impl Ledger {
         }
     }
 
-    fn enqueue(&self, row: ai_usage::ActiveModel) {
-        if let Err(e) = self.tx.try_send(row) {
+    fn enqueue(&self, entry: Entry) {
+        // A refused row's reservation is left to expire: deleting it would undercount the cap.
+        if let Err(e) = self.tx.try_send(entry) {
             tracing::error!(reason = %e, "the usage ledger queue refused a row; it is lost");
         }
     }
 }
 
-async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<ai_usage::ActiveModel>) {
+async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<Entry>) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
-        if ai_usage::Entity::insert_many(batch.iter().cloned())
-            .exec(&db)
-            .await
-            .is_err()
-        {
+        if write(&db, &batch).await.is_err() {
             // One bad row (its user deleted meanwhile) must not cost the others theirs.
-            for row in batch.iter().cloned() {
-                if let Err(e) = ai_usage::Entity::insert(row).exec(&db).await {
+            for entry in &batch {
+                if let Err(e) = write(&db, std::slice::from_ref(entry)).await {
                     tracing::error!(error = %e, "could not write a usage row; it is lost");
                 }
             }
         }
         batch.clear();
     }
+}
+
+/// Inserts `entries`' rows and deletes the reservations they replace, in one transaction.
+async fn write(db: &DatabaseConnection, entries: &[Entry]) -> Result<(), DbErr> {
+    let rows = entries.iter().map(|e| e.row.clone());
+    let reservations: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.reservation.clone())
+        .collect();
+    if reservations.is_empty() {
+        ai_usage::Entity::insert_many(rows).exec(db).await?;
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    ai_usage::Entity::insert_many(rows).exec(&txn).await?;
+    spend_reservation::Entity::delete_many()
+        .filter(spend_reservation::Column::Id.is_in(reservations))
+        .exec(&txn)
+        .await?;
+    txn.commit().await
 }
 
 /// One call's ledger row in the making. Dropping it records the row; a call that never reached
@@ -107,6 +141,12 @@ pub struct CallRecord {
     user_id: String,
     feature: Feature,
     model: String,
+    /// The model OpenRouter says answered.
+    answered_by: Option<String>,
+    /// The fallbacks the call was sent with.
+    fallbacks: Vec<String>,
+    /// The spend reservation this row replaces.
+    reservation: Option<String>,
     started: Instant,
     created_at: chrono::DateTime<chrono::Utc>,
     prompt_chars: usize,
@@ -133,6 +173,21 @@ impl CallRecord {
     /// cost of a call OpenRouter reports no usage for.
     pub fn set_prices(&mut self, prices: Option<(f64, f64)>) {
         self.prices = prices;
+    }
+
+    /// The model OpenRouter says answered.
+    pub fn set_answered_by(&mut self, model: &str) {
+        self.answered_by = Some(model.to_owned());
+    }
+
+    /// The fallbacks the call was sent with.
+    pub fn set_fallbacks(&mut self, fallbacks: Vec<String>) {
+        self.fallbacks = fallbacks;
+    }
+
+    /// The spend reservation this call holds; its row replaces it.
+    pub fn set_reservation(&mut self, id: Option<String>) {
+        self.reservation = id;
     }
 
     /// OpenRouter's generation id.
@@ -163,11 +218,24 @@ impl CallRecord {
             }
         };
         let latency = self.started.elapsed().as_millis();
+        let requested = std::mem::take(&mut self.model);
+        // A fallback answered when OpenRouter names one of them; any other name (a dated
+        // alias of the same model) is recorded as it was reported.
+        let fallback = self
+            .answered_by
+            .as_ref()
+            .is_some_and(|m| *m != requested && self.fallbacks.contains(m));
+        let (model, requested_model) = match self.answered_by.take() {
+            Some(answered) if fallback => (answered, Some(requested)),
+            Some(answered) if !answered.is_empty() => (answered, None),
+            _ => (requested, None),
+        };
         ai_usage::ActiveModel {
             id: Set(new_id(self.created_at)),
             user_id: Set(std::mem::take(&mut self.user_id)),
             feature: Set(self.feature.as_str().to_owned()),
-            model: Set(std::mem::take(&mut self.model)),
+            model: Set(model),
+            requested_model: Set(requested_model),
             tokens_in: Set(i32::try_from(tokens_in).unwrap_or(i32::MAX)),
             tokens_out: Set(i32::try_from(tokens_out).unwrap_or(i32::MAX)),
             cost: Set(if cost.is_finite() { cost } else { 0.0 }),
@@ -186,6 +254,7 @@ impl CallRecord {
 impl Drop for CallRecord {
     fn drop(&mut self) {
         let row = self.row();
+        let reservation = self.reservation.take();
         if let (Set(user), Set(model), Set(outcome), Set(latency)) =
             (&row.user_id, &row.model, &row.outcome, &row.latency_ms)
         {
@@ -198,7 +267,7 @@ impl Drop for CallRecord {
                 "AI call ended"
             );
         }
-        self.ledger.enqueue(row);
+        self.ledger.enqueue(Entry { row, reservation });
     }
 }
 
@@ -211,7 +280,7 @@ fn estimate(chars: usize) -> u64 {
 mod tests {
     use super::*;
 
-    fn ledger() -> (Ledger, mpsc::Receiver<ai_usage::ActiveModel>) {
+    fn ledger() -> (Ledger, mpsc::Receiver<Entry>) {
         let (tx, rx) = mpsc::channel(10);
         let clock: Arc<dyn Clock> = Arc::new(crate::kit::SystemClock);
         (Ledger { tx, clock }, rx)
@@ -236,7 +305,7 @@ mod tests {
         });
         r.set_generation_id(Some("gen-1".into()));
         r.finish("ok");
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert_eq!(value(&row.user_id), "u1");
@@ -254,7 +323,7 @@ mod tests {
         let mut r = l.begin("u1", Feature::GenerateCode, "a/b", 40);
         r.add_output("12345678");
         drop(r);
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert_eq!(value(&row.outcome), "cancelled");
@@ -269,7 +338,7 @@ mod tests {
         r.set_prices(Some((0.000_001, 0.000_004)));
         r.add_output("12345678");
         drop(r);
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert!((value(&row.cost) - (10.0 * 0.000_001 + 2.0 * 0.000_004)).abs() < 1e-15);
@@ -277,7 +346,7 @@ mod tests {
         let mut refused = l.begin("u1", Feature::Chat, "a/b", 40);
         refused.set_prices(Some((0.000_001, 0.000_004)));
         refused.finish("error:out_of_credits");
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert_eq!(value(&row.cost), 0.0, "nothing generated, nothing billed");
