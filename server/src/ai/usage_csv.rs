@@ -98,9 +98,7 @@ pub async fn export(
         if rows.len() < usize::try_from(PAGE).unwrap_or(usize::MAX) {
             pages.done = true;
         }
-        let Some(last) = rows.last() else {
-            return None;
-        };
+        let last = rows.last()?;
         pages.after = Some(last.id.clone());
         let mut out = String::with_capacity(rows.len() * 120);
         for r in &rows {
