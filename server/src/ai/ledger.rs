@@ -318,6 +318,43 @@ mod tests {
     }
 
     #[test]
+    fn a_fallback_answer_records_the_model_that_answered_and_the_one_asked_for() {
+        let (l, mut rx) = ledger();
+        let mut r = l.begin("u1", Feature::Chat, "a/primary", 4);
+        r.set_fallbacks(vec!["b/fallback".into()]);
+        r.set_reservation(Some("res-1".into()));
+        r.set_answered_by("b/fallback");
+        r.finish("ok");
+        let Ok(Entry { row, reservation }) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert_eq!(
+            value(&row.model),
+            "b/fallback",
+            "OpenRouter bills the one that answered"
+        );
+        assert_eq!(value(&row.requested_model), Some("a/primary".to_owned()));
+        assert_eq!(
+            reservation.as_deref(),
+            Some("res-1"),
+            "the row replaces the reservation"
+        );
+
+        let mut alias = l.begin("u1", Feature::Chat, "a/primary", 4);
+        alias.set_answered_by("a/primary-2026-01-01");
+        alias.finish("ok");
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert_eq!(value(&row.model), "a/primary-2026-01-01");
+        assert_eq!(
+            value(&row.requested_model),
+            None,
+            "a name that is no fallback is no fallback"
+        );
+    }
+
+    #[test]
     fn a_dropped_call_is_recorded_as_cancelled_with_estimated_tokens() {
         let (l, mut rx) = ledger();
         let mut r = l.begin("u1", Feature::GenerateCode, "a/b", 40);
