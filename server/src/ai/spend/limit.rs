@@ -1,7 +1,7 @@
 //! The cap itself: read with where the period stands, set, removed, and its alert dismissed.
 
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use app::wire::{SpendLimit, SpendLimitStatus};
 use app::AppError;
@@ -163,14 +163,13 @@ pub async fn dismiss_alert(state: &AppState, user_id: &str, level: u8) -> Result
         Some(p) if p == start => row.alert_seen_level.unwrap_or(0),
         _ => 0,
     };
-    spend_limit::Entity::update(spend_limit::ActiveModel {
-        user_id: Set(user_id.to_owned()),
-        alert_seen_period: Set(Some(start)),
-        alert_seen_level: Set(Some(seen.max(i32::from(level)))),
-        ..Default::default()
-    })
-    .exec(&state.db)
-    .await
-    .map_err(db_failed)?;
+    use spend_limit::Column as C;
+    spend_limit::Entity::update_many()
+        .col_expr(C::AlertSeenPeriod, Expr::value(start))
+        .col_expr(C::AlertSeenLevel, Expr::value(seen.max(i32::from(level))))
+        .filter(C::UserId.eq(user_id))
+        .exec(&state.db)
+        .await
+        .map_err(db_failed)?;
     Ok(())
 }
