@@ -24,7 +24,7 @@ pub fn SpendLimitSettings() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(Some(s))) = status.get() {
-            amount.set(format!("{:.2}", s.amount_usd));
+            amount.set(s.amount_usd.to_string());
             period.set(s.period.clone());
         }
     });
