@@ -17,6 +17,7 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod server_fns;
 pub mod shell;
+pub mod spend;
 pub mod sse;
 pub mod wire;
 pub mod workspaces;

@@ -16,14 +16,16 @@ use crate::auth::ssr::AuthPort;
 use crate::error::AppError;
 use crate::keys::ssr::KeysPort;
 use crate::pages::home::ssr::StatusPort;
+use crate::spend::ssr::SpendPort;
 use crate::workspaces::ssr::WorkspacesPort;
 
 /// Every feature's port: what the server implements and hands to Leptos. A feature file declares
 /// its own port next to its server functions (e.g. [`KeysPort`] in `crate::keys`); only a new
 /// feature file is added here.
-pub trait Backend: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort {}
+pub trait Backend: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort + SpendPort {}
 
-impl<T> Backend for T where T: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort {}
+impl<T> Backend for T where T: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort + SpendPort
+{}
 
 /// The shared handle placed in Leptos context.
 #[derive(Clone)]

@@ -4,3 +4,4 @@
 
 pub mod language;
 pub mod name;
+pub mod spend;

@@ -13,4 +13,5 @@ pub fn register_all() {
     crate::keys::ssr::register();
     crate::workspaces::ssr::register();
     crate::ai::ssr::register();
+    crate::spend::ssr::register();
 }

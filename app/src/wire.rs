@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 mod ai;
 mod auth;
 mod keys;
+mod spend;
 mod usage;
 mod workspaces;
 
 pub use ai::*;
 pub use auth::*;
 pub use keys::*;
+pub use spend::*;
 pub use usage::*;
 pub use workspaces::*;
 

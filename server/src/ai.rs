@@ -18,9 +18,11 @@ pub mod limits;
 pub mod models;
 pub mod prefs;
 pub mod prompts;
+pub mod spend;
 pub mod stream;
 pub mod upstream_errors;
 pub mod usage;
+pub mod usage_csv;
 pub mod usecases;
 
 use std::sync::Arc;

@@ -4,6 +4,8 @@ pub mod ai_usage;
 pub mod api_key_event;
 pub mod login_throttle;
 pub mod session;
+pub mod spend_limit;
+pub mod spend_reservation;
 pub mod user;
 pub mod user_api_key;
 pub mod user_model_prefs;

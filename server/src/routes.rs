@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod auth;
 pub mod health;
 pub mod openapi;
+pub mod spend;
 pub mod usage;
 
 use axum::Router;
@@ -20,7 +21,12 @@ use crate::state::AppState;
 fn documented() -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .nest("/auth", auth::router())
-        .nest("/user", api_key::router().merge(usage::router()))
+        .nest(
+            "/user",
+            api_key::router()
+                .merge(usage::router())
+                .merge(spend::router()),
+        )
         .nest("/ai", ai::router())
         .routes(routes!(openapi::document))
         .fallback(|| async { HttpError(AppError::not_found("API endpoint")) });

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::spend_estimate::{use_quote, CostEstimate};
 use crate::keys::key_status;
 
 const DRAFT_KEY: &str = "studio.assistant.draft";
@@ -16,6 +17,8 @@ pub struct Turn {
     pub role: &'static str,
     /// The text so far.
     pub content: RwSignal<String>,
+    /// For an answer: its real cost and tokens, once OpenRouter reported them.
+    pub meta: RwSignal<Option<String>>,
 }
 
 /// The assistant panel.
@@ -27,6 +30,16 @@ pub fn AiAssistant() -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let quote = use_quote("chat");
+    let chars = Signal::derive(move || {
+        let past: usize = turns.with(|t| {
+            t.iter()
+                .map(|t| t.content.with(|c| c.chars().count()))
+                .sum()
+        });
+        past + draft.with(|d| d.chars().count())
+    });
+    let messages = Signal::derive(move || turns.with(Vec::len) + 1);
     Effect::new(move |_| {
         if let Some(saved) = storage_get(DRAFT_KEY) {
             draft.set(saved);
@@ -37,6 +50,12 @@ pub fn AiAssistant() -> impl IntoView {
         if text.trim().is_empty() || busy.get_untracked() {
             return;
         }
+        let (n, m) = (chars.get_untracked(), messages.get_untracked());
+        if !crate::components::spend_estimate::may_send(quote, n, m) {
+            return;
+        }
+        let asked = quote.get_untracked().and_then(Result::ok).map(|q| q.model);
+        let meta = RwSignal::new(None::<String>);
         error.set(None);
         busy.set(true);
         let reply = RwSignal::new(String::new());
@@ -46,11 +65,13 @@ pub fn AiAssistant() -> impl IntoView {
                 id: n,
                 role: "user",
                 content: RwSignal::new(text.clone()),
+                meta: RwSignal::new(None),
             });
             t.push(Turn {
                 id: n + 1,
                 role: "assistant",
                 content: reply,
+                meta,
             });
         });
         draft.set(String::new());
@@ -61,7 +82,7 @@ pub fn AiAssistant() -> impl IntoView {
             .filter(|t| !(t.role == "assistant" && t.content.get_untracked().is_empty()))
             .map(|t| (t.role.to_owned(), t.content.get_untracked()))
             .collect();
-        stream_chat(history, reply, error, busy);
+        stream_chat(history, (reply, meta, asked), error, busy);
     };
     view! {
         <section class="card assistant" aria-labelledby="assistant-heading" data-testid="ai-assistant">
@@ -80,6 +101,7 @@ pub fn AiAssistant() -> impl IntoView {
                     <li class=format!("turn {}", turn.role) data-role=turn.role>
                         <span class="who">{if turn.role == "user" { "You" } else { "Assistant" }}</span>
                         <p class="text">{move || turn.content.get()}</p>
+                        <p class="hint answer-cost" data-testid="answer-cost">{move || turn.meta.get()}</p>
                     </li>
                 </For>
             </ol>
@@ -96,6 +118,7 @@ pub fn AiAssistant() -> impl IntoView {
                         draft.set(v);
                     }
                 ></textarea>
+                <CostEstimate quote chars messages/>
                 <Transition fallback=|| ()>
                     {move || {
                         let ready = has_key() == Some(true);
@@ -116,7 +139,7 @@ pub fn AiAssistant() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 fn stream_chat(
     history: Vec<(String, String)>,
-    reply: RwSignal<String>,
+    (reply, meta, asked): Reply,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
 ) {
@@ -135,6 +158,15 @@ fn stream_chat(
                     .and_then(|v| v.get("content").and_then(|c| c.as_str()).map(str::to_owned))
                     .unwrap_or_default();
                 reply.update(|r| r.push_str(&piece));
+            }
+            "done" => {
+                if let Ok(done) = serde_json::from_str::<crate::wire::StreamDone>(&event.data) {
+                    meta.set(Some(crate::components::spend_estimate::answer_cost(
+                        &done.usage,
+                        &done.model,
+                        asked.as_deref(),
+                    )));
+                }
             }
             "error" => {
                 let e: Option<ApiError> = serde_json::from_str(&event.data).ok();
@@ -164,13 +196,11 @@ fn stream_chat(
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn stream_chat(
-    _: Vec<(String, String)>,
-    _: RwSignal<String>,
-    _: RwSignal<Option<String>>,
-    _: RwSignal<bool>,
-) {
+fn stream_chat(_: Vec<(String, String)>, _: Reply, _: RwSignal<Option<String>>, _: RwSignal<bool>) {
 }
+
+/// An answer's text, its cost line, and the model asked for.
+type Reply = (RwSignal<String>, RwSignal<Option<String>>, Option<String>);
 
 /// An API error as the user reads it, with the wait on a rate limit.
 pub fn describe(e: crate::wire::ApiError) -> String {

@@ -1,9 +1,11 @@
-//! `/settings`: the key, the key log and the sessions.
+//! `/settings`: the key, the key log, the spending limit, the fallback models and the sessions.
 
 use leptos::prelude::*;
 
 use crate::components::api_key_settings::ApiKeySettings;
 use crate::components::session_list::SessionList;
+use crate::components::spend_fallback_settings::FallbackSettings;
+use crate::components::spend_limit_settings::SpendLimitSettings;
 
 /// The settings page.
 #[component]
@@ -11,6 +13,8 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
         <ApiKeySettings/>
+        <SpendLimitSettings/>
+        <FallbackSettings/>
         <SessionList/>
     }
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::ai::get_usage_report;
+use crate::components::spend_alert::SpendAlert;
+use crate::components::spend_summary::{SpendSummary, UsageExport};
 use crate::wire::{UsageCall, UsageReport};
 
 /// The usage page.
@@ -14,6 +16,8 @@ pub fn UsagePage() -> impl IntoView {
     let report = Resource::new(|| (), |_| get_usage_report());
     view! {
         <h1>"Usage and cost"</h1>
+        <SpendAlert/>
+        <SpendSummary/>
         <Suspense fallback=|| view! { <p class="hint">"Loading…"</p> }>
             {move || report.get().map(|r| match r {
                 Ok(r) => view! { <Report report=r/> }.into_any(),
@@ -59,6 +63,7 @@ fn Report(report: UsageReport) -> impl IntoView {
                 {t.tokens_in + t.tokens_out}" tokens, "{report.from.clone()}" to "{report.to.clone()}"."
             </p>
             <Chart per_day=per_day/>
+            <UsageExport from=report.from.clone() to=report.to.clone()/>
         </section>
         <section class="card">
             <h2>"By feature"</h2>
@@ -100,7 +105,11 @@ fn Calls(calls: Vec<UsageCall>) -> impl IntoView {
             <tbody>
                 {calls.into_iter().map(|c| view! {
                     <tr>
-                        <td>{c.created_at}</td><td>{c.feature}</td><td class="mono">{c.model}</td>
+                        <td>{c.created_at}</td><td>{c.feature}</td><td class="mono">{c.model}{c.requested_model.map(|asked| view! {
+                            <span class="badge" data-testid="fallback-badge" title=format!("{asked} failed; this fallback answered")>
+                                {format!(" fallback for {asked}")}
+                            </span>
+                        })}</td>
                         <td>{c.tokens_in + c.tokens_out}</td><td>{usd(c.cost)}</td>
                         <td>{c.outcome}</td><td>{format!("{} ms", c.latency_ms)}</td>
                     </tr>

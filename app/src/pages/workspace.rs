@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::ai::{CompleteCode, GenerateCode};
 use crate::components::error_text::ErrorText;
+use crate::components::spend_estimate::{answer_cost, may_send, use_quote, CostEstimate};
 use crate::wire::{CodeCompletionRequest, GenerateCodeRequest, Workspace};
 use crate::workspaces::{get_workspace, SaveWorkspaceCode};
 
@@ -92,6 +93,25 @@ fn Editor(workspace: Workspace) -> impl IntoView {
             insert(reply.code);
         }
     });
+    let quote = use_quote("generate_code");
+    let gen_chars = Signal::derive(move || {
+        prompt.with(|p| p.chars().count()) + code.with(|c| c.chars().count())
+    });
+    let cost = Signal::derive(move || {
+        let line = |u: &crate::wire::AiUsage, m: &str| answer_cost(u, m, None);
+        generate
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|r| format!("Last generation: {}", line(&r.usage, &r.model)))
+            .or_else(|| {
+                complete
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|r| format!("Last completion: {}", line(&r.usage, &r.model)))
+            })
+    });
     let on_complete = move |_| {
         let all = code.get_untracked();
         let at = cursor(&editor)
@@ -110,6 +130,9 @@ fn Editor(workspace: Workspace) -> impl IntoView {
         });
     };
     let on_generate = move |_| {
+        if !may_send(quote, gen_chars.get_untracked(), 2) {
+            return;
+        }
         let all = code.get_untracked();
         let at = cursor(&editor)
             .map(|p| byte_offset(&all, p))
@@ -152,6 +175,8 @@ fn Editor(workspace: Workspace) -> impl IntoView {
                     {move || if generate.pending().get() { "Generating…" } else { "Generate" }}
                 </button>
             </p>
+            <CostEstimate quote chars=gen_chars messages=Signal::derive(|| 2)/>
+            <p class="hint" data-testid="workspace-cost">{move || cost.get()}</p>
             <ErrorText error/>
         </section>
     }

@@ -230,7 +230,7 @@ pub struct AiModelList {
 
 /// `GET` / `PUT /api/user/model-preferences`: the caller's default model per feature
 /// (`null` means the server's default).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelPreferences {
@@ -243,4 +243,39 @@ pub struct ModelPreferences {
     /// For code generation.
     #[serde(default)]
     pub generation: Option<String>,
+    /// Ordered fallback models per feature, sent to OpenRouter as its `models` list. Absent in
+    /// a `PUT`: left as they are; absent in an answer: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallbacks: Option<FallbackModels>,
+    /// Above this estimated cost (USD) the assistant and the workspace ask before sending.
+    /// Absent in a `PUT`: left as it is; absent in an answer: the default, 0.10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 1000))]
+    pub confirm_above_usd: Option<f64>,
+}
+
+/// Up to three fallback models per feature, tried in order when the default one fails.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FallbackModels {
+    /// For chat.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_items = 3))]
+    pub chat: Vec<String>,
+    /// For code completion.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_items = 3))]
+    pub code_completion: Vec<String>,
+    /// For code generation.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_items = 3))]
+    pub generation: Vec<String>,
+}
+
+impl FallbackModels {
+    /// Whether no feature has a fallback.
+    pub fn is_empty(&self) -> bool {
+        self.chat.is_empty() && self.code_completion.is_empty() && self.generation.is_empty()
+    }
 }

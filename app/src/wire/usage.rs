@@ -44,8 +44,11 @@ pub struct UsageCall {
     pub created_at: String,
     /// `chat`, `code_completion` or `generate_code`.
     pub feature: String,
-    /// The model asked for.
+    /// The model that answered (OpenRouter bills that one); the one asked for when none did.
     pub model: String,
+    /// The model asked for, when a fallback answered instead (`null` otherwise).
+    #[serde(default)]
+    pub requested_model: Option<String>,
     /// Tokens read.
     pub tokens_in: u32,
     /// Tokens written.

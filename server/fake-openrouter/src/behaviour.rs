@@ -96,6 +96,33 @@ pub(crate) fn route_model(id: &str) -> Result<&'static Model, ApiError> {
     }
 }
 
+/// The first of `candidates` that answers, skipping those that fail as OpenRouter's fallback
+/// routing does (invalid, data policy, provider down); the last refusal when none answers.
+/// `primary_down` makes the first one fail as down.
+pub(crate) fn route_models(
+    candidates: &[&str],
+    primary_down: bool,
+) -> Result<&'static Model, ApiError> {
+    let mut last = ApiError::ProviderDown;
+    for (i, id) in candidates.iter().enumerate() {
+        let routed = if i == 0 && primary_down {
+            Err(ApiError::ProviderDown)
+        } else {
+            route_model(id)
+        };
+        match routed {
+            Ok(model) => return Ok(model),
+            Err(
+                e @ (ApiError::ProviderDown | ApiError::DataPolicy | ApiError::InvalidModel(_)),
+            ) => {
+                last = e;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
+}
+
 /// A marker in the last user message that changes how the answer is delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Markers {
@@ -103,6 +130,8 @@ pub(crate) struct Markers {
     pub(crate) midstream_fail: bool,
     /// `SLOW`: the answer is held for the configured slow delay.
     pub(crate) slow: bool,
+    /// `PRIMARY_DOWN`: the first model tried is down, so a fallback answers.
+    pub(crate) primary_down: bool,
     /// `OVERSIZED_BODY`: a completion of 64 MiB, or when streaming a data line of 64 MiB.
     pub(crate) oversized_body: bool,
     /// `OVERSIZED_ERROR`: a 500 whose error body is 64 MiB.
@@ -115,6 +144,7 @@ impl Markers {
         Self {
             midstream_fail: prompt.contains("MIDSTREAM_FAIL"),
             slow: prompt.contains("SLOW"),
+            primary_down: prompt.contains("PRIMARY_DOWN"),
             oversized_body: prompt.contains("OVERSIZED_BODY"),
             oversized_error: prompt.contains("OVERSIZED_ERROR"),
         }
@@ -189,5 +219,26 @@ mod tests {
             Some(ApiError::InvalidModel("nobody/knows".into()))
         );
         assert!(route_model(crate::DEFAULT_MODEL).is_ok());
+    }
+
+    #[test]
+    fn a_failing_model_gives_way_to_the_next_and_the_last_refusal_wins() {
+        let ok = route_models(&["down/model", "policy/model", "openai/gpt-4o"], false);
+        assert_eq!(ok.map(|m| m.id).ok(), Some("openai/gpt-4o"));
+        let forced = route_models(&["openai/gpt-4o-mini", "openai/gpt-4o"], true);
+        assert_eq!(forced.map(|m| m.id).ok(), Some("openai/gpt-4o"));
+        assert_eq!(
+            route_models(&["down/model", "policy/model"], false).err(),
+            Some(ApiError::DataPolicy)
+        );
+        assert_eq!(
+            route_models(&["openai/gpt-4o-mini"], true).err(),
+            Some(ApiError::ProviderDown)
+        );
+        assert_eq!(
+            route_models(&["redirect/model", "openai/gpt-4o"], false).err(),
+            Some(ApiError::Redirect),
+            "a redirect is no model failure"
+        );
     }
 }

@@ -29,12 +29,19 @@ Models (`model` in the chat body; omitted means openai/gpt-4o-mini):
   redirect/model                302 Location: http://127.0.0.1:1/elsewhere
   policy/model                  404 No endpoints found matching your data policy ...
   down/model                    502 Provider returned error (metadata.provider_name, raw)
+  models: [a, b, ...]           OpenRouter's fallback list (with `model`, `model` is tried
+                                first): a model that fails with 400 invalid, 404 data policy
+                                or 502 down gives way to the next; the last one's refusal is
+                                returned. The answer names, and is priced at, the one that
+                                answered.
 
 Prompt markers (in the last user message):
   MIDSTREAM_FAIL                streaming: two content chunks, then an error chunk with
                                 finish_reason \"error\", and no [DONE]; otherwise 502
   SLOW                          held for --slow-delay-ms before answering (other requests
                                 are served meanwhile)
+  PRIMARY_DOWN                  the first model tried is down (502), so the next one in
+                                `models` answers; without one, the 502 is returned
   OVERSIZED_BODY                a 64 MiB completion; streaming: a 64 MiB data line
   OVERSIZED_ERROR               500 with a 64 MiB error body
 
@@ -111,6 +118,8 @@ mod tests {
             "redirect/model",
             "MIDSTREAM_FAIL",
             "SLOW",
+            "PRIMARY_DOWN",
+            "models: [a, b, ...]",
             "/__fake/requests",
             "--first-byte-delay-ms",
             "--chunk-delay-ms",

@@ -12,6 +12,9 @@ use crate::{catalogue::Model, errors::ApiError};
 #[derive(Debug, Deserialize)]
 pub(crate) struct ChatRequest {
     model: Option<String>,
+    /// OpenRouter's fallback list.
+    #[serde(default)]
+    models: Option<Vec<String>>,
     messages: Option<Vec<Message>>,
     prompt: Option<String>,
     #[serde(default)]
@@ -39,9 +42,30 @@ impl ChatRequest {
         Ok(request)
     }
 
-    /// The requested model, or the default when the request names none.
+    /// The requested model (or the first of `models`), or the default when the request names
+    /// none.
     pub(crate) fn model_id(&self) -> &str {
-        self.model.as_deref().unwrap_or(crate::DEFAULT_MODEL)
+        self.candidates()
+            .first()
+            .copied()
+            .unwrap_or(crate::DEFAULT_MODEL)
+    }
+
+    /// The models to try, in order: `model` (or the first of `models`, or the default), then
+    /// the rest of `models`, each once.
+    pub(crate) fn candidates(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let listed = self.models.iter().flatten().map(String::as_str);
+        let first = self.model.as_deref();
+        for id in first.into_iter().chain(listed) {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        if out.is_empty() {
+            out.push(crate::DEFAULT_MODEL);
+        }
+        out
     }
 
     /// The text of the last user message (or of `prompt`); the markers are read from it.
@@ -231,6 +255,22 @@ mod tests {
         let answer = answer(body);
         assert_eq!(answer.as_ref().map(|a| a.finish_reason), Some("length"));
         assert_eq!(answer.map(|a| a.content), Some("Echo: a ".into()));
+    }
+
+    #[test]
+    fn candidates_are_the_model_then_the_fallbacks_once_each() {
+        let request = ChatRequest::parse(
+            br#"{"model":"a/x","models":["a/x","b/y","c/z","b/y"],"messages":[]}"#,
+        );
+        assert_eq!(
+            request.ok().map(|r| r.candidates().join(" ")),
+            Some("a/x b/y c/z".to_owned())
+        );
+        let only_models = ChatRequest::parse(br#"{"models":["b/y","c/z"],"messages":[]}"#);
+        assert_eq!(
+            only_models.ok().map(|r| r.model_id().to_owned()),
+            Some("b/y".into())
+        );
     }
 
     #[test]

@@ -1,10 +1,13 @@
-//! One upstream call: the caller's slot under the in-flight cap, the key for the duration of
-//! the request, and the ledger record, which is written however the call ends.
+//! One upstream call: the caller's slot under the in-flight cap, its worst-case cost reserved
+//! against the caller's spending cap, the key for the duration of the request, and the ledger
+//! record (which replaces the reservation), written however the call ends.
 
 use app::AppError;
 
 use crate::ai::ledger::CallRecord;
-use crate::ai::limits::InFlightGuard;
+use crate::ai::limits::{InFlightGuard, MAX_TOKENS};
+use crate::ai::prefs::ModelChoice;
+use crate::ai::spend;
 use crate::ai::stream::{Finish, Relay};
 use crate::ai::{upstream_errors, Feature};
 use crate::openrouter::types::{ChatCompletionRequest, Usage};
@@ -33,13 +36,17 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// Takes a slot under the caller's cap (429) and opens the ledger record.
-    pub fn start(
+    /// Takes a slot under the caller's in-flight cap (429), reserves the call's worst case
+    /// against their spending cap (402), and opens the ledger record. Under a spending cap a
+    /// request without `max_tokens` is sent with the largest allowed, so that its worst case is
+    /// a bound.
+    pub async fn start(
         state: &AppState,
         user_id: &'a str,
         feature: Feature,
         key: StoredKey,
-        body: &ChatCompletionRequest,
+        choice: &ModelChoice,
+        body: &mut ChatCompletionRequest,
     ) -> Result<Self, AppError> {
         let slot = state.ai.in_flight.try_acquire(user_id)?;
         let prompt_chars = body
@@ -47,11 +54,32 @@ impl<'a> Call<'a> {
             .iter()
             .map(|m| m.content.chars().count())
             .sum();
+        if !choice.fallbacks.is_empty() {
+            body.models = Some(choice.all());
+        }
+        let capped = spend::limit::stored(state, user_id).await?.is_some();
+        if capped && body.max_tokens.is_none() {
+            body.max_tokens = Some(MAX_TOKENS);
+        }
+        let reservation = if capped {
+            let worst = spend::quote::worst_case(
+                state,
+                &choice.all(),
+                prompt_chars,
+                body.messages.len(),
+                body.max_tokens,
+            );
+            spend::reserve::reserve(state, user_id, worst).await?
+        } else {
+            None
+        };
         let mut record = state
             .ai
             .ledger
             .begin(user_id, feature, &body.model, prompt_chars);
         record.set_prices(state.ai.models.prices(&body.model));
+        record.set_fallbacks(choice.fallbacks.clone());
+        record.set_reservation(reservation.and_then(spend::reserve::Reservation::claim));
         Ok(Self {
             user_id,
             key,
@@ -97,10 +125,12 @@ impl<'a> Call<'a> {
             }
         };
         record.add_output(&text);
+        let model = completion.model.unwrap_or(body.model);
+        record.set_answered_by(&model);
         record.finish("ok");
         Ok(Answer {
             text,
-            model: completion.model.unwrap_or(body.model),
+            model,
             usage: completion.usage,
             generation_id,
         })

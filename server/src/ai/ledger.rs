@@ -5,6 +5,10 @@
 //! background task writes queued rows in batches. Recording therefore never waits for the
 //! database and can never fail the call; a row that cannot be written is logged and dropped.
 //!
+//! A call made under a spending cap holds a reservation ([`crate::ai::spend::reserve`]); its
+//! row and the deletion of its reservation are written in one transaction, so the cap always
+//! counts the call once: reserved until the row lands, then at its recorded cost.
+//!
 //! When OpenRouter reports no usage (a stream cut short, a cancelled call), tokens are
 //! estimated at about four characters each. If an answer had begun, OpenRouter bills what was
 //! generated, so the cost is estimated from the model's listed prices; a call that produced
@@ -14,11 +18,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::ai::Feature;
-use crate::entities::ai_usage;
+use crate::entities::{ai_usage, spend_reservation};
 use crate::kit::ids::new_id;
 use crate::kit::Clock;
 use crate::metrics::Metrics;
@@ -40,8 +47,15 @@ pub struct Ledger {
 /// What the writer task receives: a row, or a request to say when every row before it is
 /// written (see [`Ledger::drain`]).
 enum Queued {
-    Row(Box<ai_usage::ActiveModel>),
+    Row(Box<Entry>),
     Flush(oneshot::Sender<()>),
+}
+
+/// One queued row, with the reservation it replaces.
+#[derive(Debug, Clone)]
+struct Entry {
+    row: ai_usage::ActiveModel,
+    reservation: Option<String>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -85,6 +99,9 @@ impl Ledger {
             user_id: user_id.to_owned(),
             feature,
             model: model.to_owned(),
+            answered_by: None,
+            fallbacks: Vec::new(),
+            reservation: None,
             started: Instant::now(),
             created_at: self.clock.now(),
             prompt_chars,
@@ -96,8 +113,9 @@ impl Ledger {
         }
     }
 
-    fn enqueue(&self, row: ai_usage::ActiveModel) {
-        if let Err(e) = self.tx.try_send(Queued::Row(Box::new(row))) {
+    fn enqueue(&self, entry: Entry) {
+        // A refused row's reservation is left to expire: deleting it would undercount the cap.
+        if let Err(e) = self.tx.try_send(Queued::Row(Box::new(entry))) {
             self.metrics.ledger_dropped();
             tracing::error!(reason = %e, "the usage ledger queue refused a row; it is lost");
         }
@@ -106,18 +124,18 @@ impl Ledger {
 
 async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<Queued>, metrics: Arc<Metrics>) {
     let mut queued = Vec::with_capacity(BATCH);
-    let mut rows = Vec::with_capacity(BATCH);
+    let mut batch = Vec::with_capacity(BATCH);
     let mut flushes = Vec::new();
     while rx.recv_many(&mut queued, BATCH).await > 0 {
         for item in queued.drain(..) {
             match item {
-                Queued::Row(row) => rows.push(*row),
+                Queued::Row(entry) => batch.push(*entry),
                 Queued::Flush(done) => flushes.push(done),
             }
         }
-        if !rows.is_empty() {
-            write_batch(&db, &rows, &metrics).await;
-            rows.clear();
+        if !batch.is_empty() {
+            write_batch(&db, &batch, &metrics).await;
+            batch.clear();
         }
         // Every row queued before a flush request came in the same or an earlier batch.
         for done in flushes.drain(..) {
@@ -126,25 +144,41 @@ async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<Queued>, metr
     }
 }
 
-async fn write_batch(db: &DatabaseConnection, rows: &[ai_usage::ActiveModel], metrics: &Metrics) {
-    if ai_usage::Entity::insert_many(rows.iter().cloned())
-        .exec(db)
-        .await
-        .is_ok()
-    {
-        metrics.ledger_written(rows.len());
+async fn write_batch(db: &DatabaseConnection, batch: &[Entry], metrics: &Metrics) {
+    if write(db, batch).await.is_ok() {
+        metrics.ledger_written(batch.len());
         return;
     }
     // One bad row (its user deleted meanwhile) must not cost the others theirs.
-    for row in rows.iter().cloned() {
-        match ai_usage::Entity::insert(row).exec(db).await {
-            Ok(_) => metrics.ledger_written(1),
+    for entry in batch {
+        match write(db, std::slice::from_ref(entry)).await {
+            Ok(()) => metrics.ledger_written(1),
             Err(e) => {
                 metrics.ledger_dropped();
                 tracing::error!(error = %e, "could not write a usage row; it is lost");
             }
         }
     }
+}
+
+/// Inserts `entries`' rows and deletes the reservations they replace, in one transaction.
+async fn write(db: &DatabaseConnection, entries: &[Entry]) -> Result<(), DbErr> {
+    let rows = entries.iter().map(|e| e.row.clone());
+    let reservations: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.reservation.clone())
+        .collect();
+    if reservations.is_empty() {
+        ai_usage::Entity::insert_many(rows).exec(db).await?;
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    ai_usage::Entity::insert_many(rows).exec(&txn).await?;
+    spend_reservation::Entity::delete_many()
+        .filter(spend_reservation::Column::Id.is_in(reservations))
+        .exec(&txn)
+        .await?;
+    txn.commit().await
 }
 
 /// One call's ledger row in the making. Dropping it records the row; a call that never reached
@@ -155,6 +189,12 @@ pub struct CallRecord {
     user_id: String,
     feature: Feature,
     model: String,
+    /// The model OpenRouter says answered.
+    answered_by: Option<String>,
+    /// The fallbacks the call was sent with.
+    fallbacks: Vec<String>,
+    /// The spend reservation this row replaces.
+    reservation: Option<String>,
     started: Instant,
     created_at: chrono::DateTime<chrono::Utc>,
     prompt_chars: usize,
@@ -181,6 +221,21 @@ impl CallRecord {
     /// cost of a call OpenRouter reports no usage for.
     pub fn set_prices(&mut self, prices: Option<(f64, f64)>) {
         self.prices = prices;
+    }
+
+    /// The model OpenRouter says answered.
+    pub fn set_answered_by(&mut self, model: &str) {
+        self.answered_by = Some(model.to_owned());
+    }
+
+    /// The fallbacks the call was sent with.
+    pub fn set_fallbacks(&mut self, fallbacks: Vec<String>) {
+        self.fallbacks = fallbacks;
+    }
+
+    /// The spend reservation this call holds; its row replaces it.
+    pub fn set_reservation(&mut self, id: Option<String>) {
+        self.reservation = id;
     }
 
     /// OpenRouter's generation id.
@@ -211,11 +266,24 @@ impl CallRecord {
             }
         };
         let latency = self.started.elapsed().as_millis();
+        let requested = std::mem::take(&mut self.model);
+        // A fallback answered when OpenRouter names one of them; any other name (a dated
+        // alias of the same model) is recorded as it was reported.
+        let fallback = self
+            .answered_by
+            .as_ref()
+            .is_some_and(|m| *m != requested && self.fallbacks.contains(m));
+        let (model, requested_model) = match self.answered_by.take() {
+            Some(answered) if fallback => (answered, Some(requested)),
+            Some(answered) if !answered.is_empty() => (answered, None),
+            _ => (requested, None),
+        };
         ai_usage::ActiveModel {
             id: Set(new_id(self.created_at)),
             user_id: Set(std::mem::take(&mut self.user_id)),
             feature: Set(self.feature.as_str().to_owned()),
-            model: Set(std::mem::take(&mut self.model)),
+            model: Set(model),
+            requested_model: Set(requested_model),
             tokens_in: Set(i32::try_from(tokens_in).unwrap_or(i32::MAX)),
             tokens_out: Set(i32::try_from(tokens_out).unwrap_or(i32::MAX)),
             cost: Set(if cost.is_finite() { cost } else { 0.0 }),
@@ -234,6 +302,7 @@ impl CallRecord {
 impl Drop for CallRecord {
     fn drop(&mut self) {
         let row = self.row();
+        let reservation = self.reservation.take();
         if let (Set(user), Set(model), Set(outcome), Set(latency)) =
             (&row.user_id, &row.model, &row.outcome, &row.latency_ms)
         {
@@ -251,7 +320,7 @@ impl Drop for CallRecord {
                 .metrics
                 .upstream_call(self.feature.as_str(), outcome);
         }
-        self.ledger.enqueue(row);
+        self.ledger.enqueue(Entry { row, reservation });
     }
 }
 
@@ -268,9 +337,9 @@ mod tests {
     struct Rows(mpsc::Receiver<Queued>);
 
     impl Rows {
-        fn try_recv(&mut self) -> Result<ai_usage::ActiveModel, ()> {
+        fn try_recv(&mut self) -> Result<Entry, ()> {
             match self.0.try_recv() {
-                Ok(Queued::Row(row)) => Ok(*row),
+                Ok(Queued::Row(entry)) => Ok(*entry),
                 _ => Err(()),
             }
         }
@@ -302,7 +371,7 @@ mod tests {
         });
         r.set_generation_id(Some("gen-1".into()));
         r.finish("ok");
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert_eq!(value(&row.user_id), "u1");
@@ -315,12 +384,49 @@ mod tests {
     }
 
     #[test]
+    fn a_fallback_answer_records_the_model_that_answered_and_the_one_asked_for() {
+        let (l, mut rx) = ledger();
+        let mut r = l.begin("u1", Feature::Chat, "a/primary", 4);
+        r.set_fallbacks(vec!["b/fallback".into()]);
+        r.set_reservation(Some("res-1".into()));
+        r.set_answered_by("b/fallback");
+        r.finish("ok");
+        let Ok(Entry { row, reservation }) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert_eq!(
+            value(&row.model),
+            "b/fallback",
+            "OpenRouter bills the one that answered"
+        );
+        assert_eq!(value(&row.requested_model), Some("a/primary".to_owned()));
+        assert_eq!(
+            reservation.as_deref(),
+            Some("res-1"),
+            "the row replaces the reservation"
+        );
+
+        let mut alias = l.begin("u1", Feature::Chat, "a/primary", 4);
+        alias.set_answered_by("a/primary-2026-01-01");
+        alias.finish("ok");
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
+            panic!("nothing was recorded");
+        };
+        assert_eq!(value(&row.model), "a/primary-2026-01-01");
+        assert_eq!(
+            value(&row.requested_model),
+            None,
+            "a name that is no fallback is no fallback"
+        );
+    }
+
+    #[test]
     fn a_dropped_call_is_recorded_as_cancelled_with_estimated_tokens() {
         let (l, mut rx) = ledger();
         let mut r = l.begin("u1", Feature::GenerateCode, "a/b", 40);
         r.add_output("12345678");
         drop(r);
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert_eq!(value(&row.outcome), "cancelled");
@@ -335,7 +441,7 @@ mod tests {
         r.set_prices(Some((0.000_001, 0.000_004)));
         r.add_output("12345678");
         drop(r);
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert!((value(&row.cost) - (10.0 * 0.000_001 + 2.0 * 0.000_004)).abs() < 1e-15);
@@ -343,7 +449,7 @@ mod tests {
         let mut refused = l.begin("u1", Feature::Chat, "a/b", 40);
         refused.set_prices(Some((0.000_001, 0.000_004)));
         refused.finish("error:out_of_credits");
-        let Ok(row) = rx.try_recv() else {
+        let Ok(Entry { row, .. }) = rx.try_recv() else {
             panic!("nothing was recorded");
         };
         assert_eq!(value(&row.cost), 0.0, "nothing generated, nothing billed");

@@ -228,6 +228,7 @@ impl Relay {
                 record.set_usage(u);
             }
             record.set_generation_id(self.generation_id.clone());
+            record.set_answered_by(&self.model);
             record.finish(outcome);
         }
     }
@@ -238,6 +239,7 @@ impl Drop for Relay {
         if let Some(record) = &mut self.record {
             // Cancelled: the record's own drop writes it with what arrived so far.
             record.set_generation_id(self.generation_id.clone());
+            record.set_answered_by(&self.model);
             tracing::info!(ai.model = %self.model, "the client left during a stream; upstream cancelled");
         }
     }

@@ -194,6 +194,7 @@ pub async fn report(
             created_at: r.created_at.to_rfc3339(),
             feature: r.feature,
             model: r.model,
+            requested_model: r.requested_model,
             tokens_in: u32::try_from(r.tokens_in).unwrap_or(0),
             tokens_out: u32::try_from(r.tokens_out).unwrap_or(0),
             cost: r.cost,

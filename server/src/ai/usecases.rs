@@ -60,7 +60,7 @@ pub async fn chat(
     limits::check_chat(&req)?;
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
-    let model = prefs::model_for(state, user_id, Feature::Chat, req.model.as_deref()).await?;
+    let choice = prefs::model_for(state, user_id, Feature::Chat, req.model.as_deref()).await?;
     let messages: Vec<UpstreamMessage> = req
         .messages
         .into_iter()
@@ -69,8 +69,14 @@ pub async fn chat(
             content: m.content,
         })
         .collect();
-    let body = request(model, messages, req.stream, req.max_tokens, req.temperature);
-    let call = Call::start(state, user_id, Feature::Chat, key, &body)?;
+    let mut body = request(
+        choice.model.clone(),
+        messages,
+        req.stream,
+        req.max_tokens,
+        req.temperature,
+    );
+    let call = Call::start(state, user_id, Feature::Chat, key, &choice, &mut body).await?;
     if req.stream {
         return call
             .stream(state, body, Finish::Plain)
@@ -99,7 +105,7 @@ pub async fn complete(
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
     let ws = workspace_context(state, auth, req.workspace_id.as_deref()).await?;
-    let model = prefs::model_for(
+    let choice = prefs::model_for(
         state,
         user_id,
         Feature::CodeCompletion,
@@ -116,14 +122,22 @@ pub async fn complete(
     })
     .await?;
     let mut body = request(
-        model,
+        choice.model.clone(),
         messages,
         false,
         Some(req.max_tokens.unwrap_or(COMPLETION_MAX_TOKENS)),
         None,
     );
     body.temperature = Some(CODE_TEMPERATURE);
-    let call = Call::start(state, user_id, Feature::CodeCompletion, key, &body)?;
+    let call = Call::start(
+        state,
+        user_id,
+        Feature::CodeCompletion,
+        key,
+        &choice,
+        &mut body,
+    )
+    .await?;
     let answer = call.whole(state, body).await?;
     let text = answer.text;
     let completion = prompts::shape(text.len() + window.len(), move || window.clean(&text)).await?;
@@ -145,7 +159,7 @@ pub async fn generate(
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
     let ws = workspace_context(state, auth, req.workspace_id.as_deref()).await?;
-    let model =
+    let choice =
         prefs::model_for(state, user_id, Feature::GenerateCode, req.model.as_deref()).await?;
     let (language, prompt, context) = (req.language, req.prompt, req.context);
     let work = prompt.len() + context.as_ref().map_or(0, String::len);
@@ -153,9 +167,23 @@ pub async fn generate(
         prompts::generation_messages(&language, &prompt, context.as_deref(), ws.as_ref())
     })
     .await?;
-    let mut body = request(model, messages, req.stream, req.max_tokens, None);
+    let mut body = request(
+        choice.model.clone(),
+        messages,
+        req.stream,
+        req.max_tokens,
+        None,
+    );
     body.temperature = Some(CODE_TEMPERATURE);
-    let call = Call::start(state, user_id, Feature::GenerateCode, key, &body)?;
+    let call = Call::start(
+        state,
+        user_id,
+        Feature::GenerateCode,
+        key,
+        &choice,
+        &mut body,
+    )
+    .await?;
     if req.stream {
         return call
             .stream(state, body, Finish::Code)
@@ -205,6 +233,7 @@ fn request(
 ) -> ChatCompletionRequest {
     ChatCompletionRequest {
         model,
+        models: None,
         messages,
         stream,
         max_tokens,

@@ -9,7 +9,10 @@ pub struct Model {
     pub user_id: String,
     /// `chat`, `code_completion` or `generate_code`.
     pub feature: String,
+    /// The model that answered (OpenRouter bills that one), or the one asked for when none did.
     pub model: String,
+    /// The model asked for, when a fallback answered instead.
+    pub requested_model: Option<String>,
     pub tokens_in: i32,
     pub tokens_out: i32,
     /// USD, from OpenRouter's `usage.cost` (0 when it reported none).

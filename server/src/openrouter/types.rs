@@ -67,6 +67,10 @@ pub struct StreamOptions {
 pub struct ChatCompletionRequest {
     /// The model id.
     pub model: String,
+    /// OpenRouter's fallback list: the model, then the models to try in order when it fails
+    /// (absent without fallbacks). OpenRouter bills, and reports in `model`, the one that answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<Vec<String>>,
     /// The conversation.
     pub messages: Vec<UpstreamMessage>,
     /// Whether to answer as an event stream.

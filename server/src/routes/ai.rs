@@ -53,11 +53,11 @@ impl utoipa::IntoResponses for AiErrors {
     fn responses() -> BTreeMap<String, RefOr<ApiResponse>> {
         const ERRORS: &[(u16, &str)] = &[
             (400, "No OpenRouter key is stored (`API key required`), the stored key was rejected by OpenRouter, or OpenRouter refused the request."),
-            (402, "The caller's OpenRouter account is out of credits."),
+            (402, "The caller's OpenRouter account is out of credits, or the call could pass the caller's own spending limit (`Spending limit reached`, saying when it resets; nothing was sent)."),
             (404, "`workspaceId` is not one of the caller's workspaces."),
             (409, "The stored key can no longer be decrypted; enter it again."),
             (413, "OpenRouter found the request too large."),
-            (422, "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, or moderated content."),
+            (422, "Over a size cap (100 messages, 32,000 characters a message, 200,000 in all, 100,000 per code field, `maxTokens` up to 8192), an unknown model, moderated content, or (under a spending limit) a model whose price OpenRouter does not list (`Price unknown`)."),
             (429, "Too many AI calls in flight for the caller (`AI_MAX_IN_FLIGHT_PER_USER`), or OpenRouter's rate limit."),
             (502, "OpenRouter could not be reached or gave an answer the studio cannot use."),
             (503, "The database, the model list, or the key ring is not available."),

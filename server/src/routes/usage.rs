@@ -30,11 +30,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The days a usage report covers.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-struct Range {
+pub(crate) struct Range {
     /// First day, `YYYY-MM-DD` (UTC), from 2000-01-01; 29 days before `to` when absent.
-    from: Option<String>,
+    pub(crate) from: Option<String>,
     /// Last day, `YYYY-MM-DD` (UTC), up to 9999-12-31; today when absent.
-    to: Option<String>,
+    pub(crate) to: Option<String>,
 }
 
 /// The caller's AI usage and cost over a range of days (at most 366).
@@ -96,7 +96,7 @@ async fn get_preferences(
     request_body = ModelPreferences,
     responses(
         (status = 200, description = "Saved; the defaults as stored.", body = ModelPreferences),
-        (status = 422, description = "A model OpenRouter does not list.", body = ApiError),
+        (status = 422, description = "A model OpenRouter does not list, more than three fallbacks for a feature or one listed twice, or a confirmation threshold outside 0..1000.", body = ApiError),
         (status = 503, description = "The database, or OpenRouter's model list, is not answering.", body = ApiError),
     )
 )]

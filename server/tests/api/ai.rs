@@ -5,10 +5,13 @@ mod concurrency;
 mod endpoints;
 mod errors;
 mod fairness;
+mod fallbacks;
 mod ledger;
 mod limits;
 mod models;
+mod spend;
 mod streaming;
+mod usage_csv;
 
 use std::time::Duration;
 

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde_json::json;
 
 use crate::{
-    behaviour::{authenticate, route_model, KeyKind, Markers},
+    behaviour::{authenticate, route_models, KeyKind, Markers},
     catalogue::Model,
     completion::{Answer, ChatRequest, Generation},
     errors::ApiError,
@@ -35,7 +35,7 @@ pub(crate) async fn chat_completions(
         return Err(ApiError::UserNotFound);
     }
     caller.may_complete(request.model_id())?;
-    let model = route_model(request.model_id())?;
+    let model = route_models(&request.candidates(), markers.primary_down)?;
 
     if markers.slow {
         // Holds only this request's task; others are served meanwhile.
