@@ -10,6 +10,7 @@ mod m20261126_000004_create_ai_usage;
 mod m20261127_000001_mask_key_labels;
 mod m20261201_213000_add_user_auth_stamp;
 mod m20261202_160000_add_user_disabled_at;
+mod m20261203_110001_add_key_health;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_mask_key_labels::Migration),
             Box::new(m20261201_213000_add_user_auth_stamp::Migration),
             Box::new(m20261202_160000_add_user_disabled_at::Migration),
+            Box::new(m20261203_110001_add_key_health::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ pub mod prefs;
 pub mod prompts;
 pub mod stream;
 pub mod upstream_errors;
+pub mod upstream_types;
 pub mod usage;
 pub mod usecases;
 

@@ -3,7 +3,9 @@
 pub mod ai;
 pub mod api_key;
 pub mod auth;
+pub mod connect;
 pub mod health;
+pub mod key_health;
 pub mod openapi;
 pub mod usage;
 
@@ -20,7 +22,13 @@ use crate::state::AppState;
 fn documented() -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::new()
         .nest("/auth", auth::router())
-        .nest("/user", api_key::router().merge(usage::router()))
+        .nest(
+            "/user",
+            api_key::router()
+                .merge(connect::router())
+                .merge(key_health::router())
+                .merge(usage::router()),
+        )
         .nest("/ai", ai::router())
         .routes(routes!(openapi::document))
         .fallback(|| async { HttpError(AppError::not_found("API endpoint")) });

@@ -5,8 +5,10 @@
 mod ai;
 mod api_key;
 mod auth;
+mod connect;
 mod fuzz;
 mod helpers;
+mod key_health;
 mod load;
 mod openapi;
 mod outage;
