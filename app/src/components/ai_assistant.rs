@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::components::connect_button::ConnectButton;
+use crate::components::key_health::KeyHealthBanner;
+use crate::components::recovery::{Recovery, RecoveryBar};
 use crate::keys::key_status;
 
 const DRAFT_KEY: &str = "studio.assistant.draft";
@@ -32,46 +35,113 @@ pub fn AiAssistant() -> impl IntoView {
             draft.set(saved);
         }
     });
-    let send = move || {
-        let text = draft.get_untracked();
-        if text.trim().is_empty() || busy.get_untracked() {
-            return;
-        }
+    let recovery = RwSignal::new(None::<Recovery>);
+    let retried = RwSignal::new(false);
+    let health_refresh = RwSignal::new(0u32);
+    // Asks for an answer to the conversation as it stands (its last turn the user's).
+    let run = move |model: Option<String>| {
         error.set(None);
+        recovery.set(None);
         busy.set(true);
-        let reply = RwSignal::new(String::new());
-        turns.update(|t| {
-            let n = t.len();
-            t.push(Turn {
-                id: n,
-                role: "user",
-                content: RwSignal::new(text.clone()),
-            });
-            t.push(Turn {
-                id: n + 1,
-                role: "assistant",
-                content: reply,
-            });
-        });
-        draft.set(String::new());
-        storage_set(DRAFT_KEY, "");
         let history: Vec<(String, String)> = turns
             .get_untracked()
             .iter()
             .filter(|t| !(t.role == "assistant" && t.content.get_untracked().is_empty()))
             .map(|t| (t.role.to_owned(), t.content.get_untracked()))
             .collect();
-        stream_chat(history, reply, error, busy);
+        let reply = RwSignal::new(String::new());
+        turns.update(|t| {
+            let n = t.last().map_or(0, |l| l.id + 1);
+            t.push(Turn {
+                id: n,
+                role: "assistant",
+                content: reply,
+            });
+        });
+        let on_fail = move || health_refresh.update(|n| *n += 1);
+        stream_chat(
+            history, model, reply, error, busy, recovery, retried, on_fail,
+        );
     };
+    let push_user = move |text: String| {
+        turns.update(|t| {
+            // An answer that never started is not kept.
+            t.retain(|turn| !(turn.role == "assistant" && turn.content.get_untracked().is_empty()));
+            let n = t.last().map_or(0, |l| l.id + 1);
+            t.push(Turn {
+                id: n,
+                role: "user",
+                content: RwSignal::new(text),
+            });
+        });
+    };
+    let send = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() || busy.get_untracked() {
+            return;
+        }
+        retried.set(false);
+        push_user(text);
+        draft.set(String::new());
+        storage_set(DRAFT_KEY, "");
+        run(None);
+    };
+    let drop_failed_reply = move || {
+        turns.update(|t| {
+            if t.last()
+                .is_some_and(|l| l.role == "assistant" && l.content.get_untracked().is_empty())
+            {
+                t.pop();
+            }
+        });
+    };
+    let act = move |r: Recovery| match r {
+        Recovery::FreeModel => {
+            drop_failed_reply();
+            pick_free_model_and(move |model| run(model));
+        }
+        Recovery::Countdown(_) => {}
+        Recovery::Continue => {
+            push_user("Please continue exactly where your last answer stopped.".into());
+            run(None);
+        }
+        Recovery::DropOldest => {
+            drop_failed_reply();
+            turns.update(|t| {
+                let n = crate::components::recovery::oldest_to_drop(t.len());
+                t.drain(..n);
+            });
+            run(None);
+        }
+    };
+    // The countdown ticks each second; at zero the same prompt is sent again, once.
+    Effect::new(move |_| {
+        if let Some(Recovery::Countdown(n)) = recovery.get() {
+            tick(move || {
+                if recovery.get_untracked() != Some(Recovery::Countdown(n)) {
+                    return;
+                }
+                if n <= 1 {
+                    retried.set(true);
+                    drop_failed_reply();
+                    run(None);
+                } else {
+                    recovery.set(Some(Recovery::Countdown(n - 1)));
+                }
+            });
+        }
+    });
     view! {
         <section class="card assistant" aria-labelledby="assistant-heading" data-testid="ai-assistant">
             <h2 id="assistant-heading">"AI assistant"</h2>
+            <KeyHealthBanner compact=true refresh=health_refresh/>
             <Transition fallback=|| ()>
                 {move || (has_key() == Some(false)).then(|| view! {
                     <div class="setup-prompt" role="note" data-testid="setup-prompt">
                         <p><strong>"Set up your OpenRouter key to use the assistant."</strong></p>
-                        <p>"AI features run with your own key, which you add in settings. Anything you type here is kept until you come back."</p>
-                        <a class="button" href="/settings">"Go to settings"</a>
+                        <p>"AI features run with your own OpenRouter key: connect with OpenRouter in one step, or paste a key in settings. Anything you type here is kept until you come back."</p>
+                        <ConnectButton/>
+                        <a class="button secondary" href="/settings">"Go to settings"</a>
                     </div>
                 })}
             </Transition>
@@ -84,6 +154,7 @@ pub fn AiAssistant() -> impl IntoView {
                 </For>
             </ol>
             <p class="error" role="alert" data-testid="assistant-error">{move || error.get()}</p>
+            <RecoveryBar recovery=recovery act=act/>
             <form on:submit=move |ev| { ev.prevent_default(); send(); }>
                 <label for="assistant-input">"Ask the assistant"</label>
                 <textarea
@@ -114,19 +185,44 @@ pub fn AiAssistant() -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the signals one answer writes to"
+)]
 fn stream_chat(
     history: Vec<(String, String)>,
+    model: Option<String>,
     reply: RwSignal<String>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
+    recovery: RwSignal<Option<Recovery>>,
+    retried: RwSignal<bool>,
+    on_fail: impl Fn() + 'static,
 ) {
+    use crate::components::recovery::recovery_for;
     use crate::sse::{post, Answer};
     use crate::wire::ApiError;
     let messages: Vec<serde_json::Value> = history
         .into_iter()
         .map(|(role, content)| serde_json::json!({"role": role, "content": content}))
         .collect();
-    let body = serde_json::json!({"messages": messages, "stream": true}).to_string();
+    let mut body = serde_json::json!({"messages": messages, "stream": true});
+    if let Some(model) = model {
+        body["model"] = serde_json::json!(model);
+    }
+    let body = body.to_string();
+    let offer = move |e: &Option<ApiError>| {
+        let partial = !reply.get_untracked().is_empty();
+        let (kind, wait) = e
+            .as_ref()
+            .map_or((None, None), |e| (e.kind.clone(), e.retry_after));
+        recovery.set(recovery_for(
+            kind.as_deref(),
+            wait,
+            partial,
+            retried.get_untracked(),
+        ));
+    };
     leptos::task::spawn_local(async move {
         let outcome = post("/api/ai/chat", &body, |event| match event.name.as_str() {
             "delta" => {
@@ -138,6 +234,7 @@ fn stream_chat(
             }
             "error" => {
                 let e: Option<ApiError> = serde_json::from_str(&event.data).ok();
+                offer(&e);
                 error.set(Some(
                     e.map(describe)
                         .unwrap_or_else(|| "The answer stopped early.".into()),
@@ -150,6 +247,8 @@ fn stream_chat(
             Ok(Answer::Done) => {}
             Ok(Answer::Error(_, body)) => {
                 let e: Option<ApiError> = serde_json::from_str(&body).ok();
+                offer(&e);
+                on_fail();
                 error.set(Some(
                     e.map(describe)
                         .unwrap_or_else(|| "The assistant could not answer.".into()),
@@ -164,12 +263,38 @@ fn stream_chat(
 }
 
 #[cfg(not(feature = "hydrate"))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the same signature without a browser"
+)]
 fn stream_chat(
     _: Vec<(String, String)>,
+    _: Option<String>,
     _: RwSignal<String>,
     _: RwSignal<Option<String>>,
     _: RwSignal<bool>,
+    _: RwSignal<Option<Recovery>>,
+    _: RwSignal<bool>,
+    _: impl Fn() + 'static,
 ) {
+}
+
+/// Runs `then` in a second (in the browser).
+fn tick(then: impl FnOnce() + 'static) {
+    #[cfg(feature = "hydrate")]
+    set_timeout(then, std::time::Duration::from_secs(1));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = then;
+}
+
+/// Finds a free model, then calls `then` with it (or with none when there is none).
+fn pick_free_model_and(then: impl FnOnce(Option<String>) + 'static) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        then(crate::components::recovery::free_model().await);
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = then;
 }
 
 /// An API error as the user reads it, with the wait on a rate limit.

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::api_key_settings::ApiKeySettings;
+use crate::components::key_health::KeyHealthBanner;
 use crate::components::session_list::SessionList;
 
 /// The settings page.
@@ -10,6 +11,7 @@ use crate::components::session_list::SessionList;
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
+        <KeyHealthBanner/>
         <ApiKeySettings/>
         <SessionList/>
     }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::ai_assistant::AiAssistant;
 use crate::components::error_text::ErrorText;
+use crate::components::key_health::KeyHealthBanner;
 use crate::workspaces::{list_workspaces, CreateWorkspace, DeleteWorkspace, RenameWorkspace};
 
 /// The studio page.
@@ -27,6 +28,7 @@ pub fn StudioPage() -> impl IntoView {
     let rename_error = Signal::derive(move || rename.value().get().and_then(Result::err));
     view! {
         <h1>"Studio"</h1>
+        <KeyHealthBanner/>
         <div class="studio">
             <section class="card" aria-labelledby="ws-heading">
                 <h2 id="ws-heading">"Your workspaces"</h2>
