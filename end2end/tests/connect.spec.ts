@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { fakeRoot } from "../playwright.config";
 import { SignUpPage, uniqueEmail, waitForHydration } from "./pages/auth";
 import { SettingsPage } from "./pages/settings";
+import { shoot } from "./pages/shots";
 import { StudioPage } from "./pages/studio";
 
 /** Signs a fresh user up and leaves them on `next`. */
@@ -58,6 +58,7 @@ test("connecting with OpenRouter from settings stores a key without the user eve
   await expect(settings.masked).toHaveText(`sk-${"*".repeat(19)}${key.slice(-6)}`);
   await expect(page.getByTestId("key-log")).toContainText("connected via OpenRouter");
   await page.screenshot({ path: testInfo.outputPath("settings-connected.png"), fullPage: true });
+  await shoot(page, "settings-connected");
 
   const secret = key.slice(12, 60);
   expect(await page.content()).not.toContain(secret);

@@ -3,6 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { fakeRoot } from "../playwright.config";
 import { SignUpPage, uniqueEmail, waitForHydration } from "./pages/auth";
 import { SettingsPage } from "./pages/settings";
+import { shoot } from "./pages/shots";
 import { StudioPage } from "./pages/studio";
 
 /** A key whose hex starts with `prefix` (unique per test, so each sets its own facts). */
@@ -43,6 +44,7 @@ test("a key that expires within a week gets a banner with its OpenRouter page", 
   await expectBannerEverywhere(page, "expires_soon", /expires soon/i, keyOf("e7e1"));
   await expect(page.getByTestId("key-health").first()).toContainText("in 2 days");
   await page.screenshot({ path: testInfo.outputPath("studio-expires-soon.png"), fullPage: true });
+  await shoot(page, "studio-expires-soon-banner");
 });
 
 test("an expired key gets a banner", async ({ page }) => {
@@ -57,6 +59,7 @@ test("a key with under a dollar of its limit left gets a banner", async ({ page 
   await waitForHydration(page);
   await expect(page.getByTestId("key-health")).toContainText("Only $0.40 of your key's $10.00 limit is left");
   await page.screenshot({ path: testInfo.outputPath("settings-low-balance.png"), fullPage: true });
+  await shoot(page, "settings-low-balance-banner");
 });
 
 test("a key disabled on OpenRouter is found out on the next call and gets a banner", async ({ page }) => {

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { SignUpPage, uniqueEmail, waitForHydration } from "./pages/auth";
 import { SettingsPage } from "./pages/settings";
+import { shoot } from "./pages/shots";
 import { StudioPage } from "./pages/studio";
 
 const KEY = `sk-or-v1-${("ec01" + "0123456789abcdef".repeat(4)).slice(0, 64)}`;
@@ -29,6 +30,7 @@ test("out of credits: the same prompt is retried with a free model", async ({ pa
   const studio = await studioWithKey(page);
   await ask(studio, "FAKE_ERROR:payment_required explain lifetimes");
   await expect(studio.error).toContainText("retry with a free model");
+  await shoot(page, "assistant-out-of-credits");
   await page.getByTestId("retry-free").click();
   await expect(studio.lastReply()).toContainText("Echo: FAKE_ERROR:payment_required explain lifetimes");
   await expect(studio.error).toBeEmpty();
@@ -52,6 +54,7 @@ test("a stream that breaks mid-answer keeps the partial answer and offers Contin
   const partial = await studio.lastReply().textContent();
   expect(partial).toContain("Echo:");
   await page.screenshot({ path: testInfo.outputPath("assistant-continue.png"), fullPage: true });
+  await shoot(page, "assistant-continue");
   await page.getByTestId("continue-answer").click();
   await expect(studio.lastReply()).toContainText("Echo: Please continue");
   // The partial answer is still in the conversation.

@@ -133,7 +133,7 @@ mod tests {
     fn the_s256_challenge_matches_rfc_7636s_example() {
         assert_eq!(
             s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFxyMk7g8xp6WeQ7wJX3v6-bSoD1PnPI"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 

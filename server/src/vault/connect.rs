@@ -233,7 +233,7 @@ mod tests {
     fn the_challenge_is_rfc_7636s_s256() {
         assert_eq!(
             s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFxyMk7g8xp6WeQ7wJX3v6-bSoD1PnPI"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 
