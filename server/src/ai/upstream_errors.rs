@@ -35,6 +35,7 @@ pub fn timeout() -> AppError {
         "Upstream timeout",
         "OpenRouter did not answer in time. Please try again.",
     )
+    .with_kind("timeout")
 }
 
 fn unexpected() -> AppError {
