@@ -98,7 +98,7 @@ pub fn AiAssistant() -> impl IntoView {
     let act = move |r: Recovery| match r {
         Recovery::FreeModel => {
             drop_failed_reply();
-            pick_free_model_and(move |model| run(model));
+            pick_free_model_and(run);
         }
         Recovery::Countdown(_) => {}
         Recovery::Continue => {
