@@ -35,6 +35,14 @@ pub fn AiAssistant() -> impl IntoView {
             draft.set(saved);
         }
     });
+    // Turn ids only grow: a retry's answer must not reuse the id (and so the row) of the
+    // answer it replaces.
+    let next_id = RwSignal::new(0usize);
+    let fresh_id = move || {
+        let id = next_id.get_untracked();
+        next_id.set(id + 1);
+        id
+    };
     let recovery = RwSignal::new(None::<Recovery>);
     let retried = RwSignal::new(false);
     let health_refresh = RwSignal::new(0u32);
@@ -51,7 +59,7 @@ pub fn AiAssistant() -> impl IntoView {
             .collect();
         let reply = RwSignal::new(String::new());
         turns.update(|t| {
-            let n = t.last().map_or(0, |l| l.id + 1);
+            let n = fresh_id();
             t.push(Turn {
                 id: n,
                 role: "assistant",
@@ -67,7 +75,7 @@ pub fn AiAssistant() -> impl IntoView {
         turns.update(|t| {
             // An answer that never started is not kept.
             t.retain(|turn| !(turn.role == "assistant" && turn.content.get_untracked().is_empty()));
-            let n = t.last().map_or(0, |l| l.id + 1);
+            let n = fresh_id();
             t.push(Turn {
                 id: n,
                 role: "user",
