@@ -67,6 +67,7 @@ wait_for "http://127.0.0.1:$fake_port/api/v1/models" "${pids[0]}" "$work/fake.lo
   exec env LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     DATABASE_URL="sqlite://$work/studio.db" \
     OPENROUTER_BASE_URL="http://127.0.0.1:$fake_port/api/v1" \
+    OPENROUTER_AUTH_URL="http://127.0.0.1:$fake_port/auth" \
     LEPTOS_SITE_ROOT="$root/target/site" \
     LIMIT_SIGNUPS_PER_ADDRESS_HOUR=100000 \
     LIMIT_KEY_CHECKS_PER_USER_HOUR=100000 \

@@ -14,6 +14,8 @@ const fakePort = Number(process.env.E2E_FAKE_PORT ?? 3199);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "studio-e2e-"));
 
 export const fakeBaseUrl = `http://127.0.0.1:${fakePort}/api/v1`;
+/** The fake's own control routes (`/__fake/...`). */
+export const fakeRoot = `http://127.0.0.1:${fakePort}`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -61,6 +63,7 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
         DATABASE_URL: `sqlite://${path.join(dataDir, "studio.db")}`,
         OPENROUTER_BASE_URL: `http://127.0.0.1:${fakePort}/api/v1`,
+        OPENROUTER_AUTH_URL: `http://127.0.0.1:${fakePort}/auth`,
         PUBLIC_URL: `http://localhost:${port}`,
         RUST_LOG: "warn",
         // Every test browser comes from 127.0.0.1: raise the per-address sign-up and key-check limits

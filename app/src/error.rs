@@ -30,6 +30,7 @@ impl AppError {
                 error: error.into(),
                 message: message.into(),
                 retry_after: None,
+                kind: None,
             },
         }
     }
@@ -60,6 +61,12 @@ impl AppError {
             "Service unavailable",
             "The service is temporarily unavailable. Please try again shortly.",
         )
+    }
+
+    /// Names the kind of upstream failure (OpenRouter's `error_type`) for the browser.
+    pub fn with_kind(mut self, kind: &str) -> Self {
+        self.body.kind = Some(kind.to_owned());
+        self
     }
 
     /// Adds a `Retry-After` hint, in seconds.

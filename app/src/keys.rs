@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
+pub mod connect;
 pub mod format;
 
 use crate::error::AppError;
-use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
+use crate::wire::{ApiKeyEventPage, ApiKeyStatus, KeyHealth, Redacted};
 
 #[cfg(feature = "ssr")]
 use crate::ports::run;
@@ -35,6 +36,13 @@ pub async fn remove_key() -> Result<(), AppError> {
     run(backend.remove_key(&req)).await
 }
 
+/// What may soon stop the caller's key: the banners' problems and the key's OpenRouter page.
+#[server(endpoint = "key_health")]
+pub async fn fetch_key_health() -> Result<KeyHealth, AppError> {
+    let (backend, req) = crate::ports::backend()?;
+    run(backend.key_health(&req)).await
+}
+
 /// A page of the caller's key log.
 #[server(endpoint = "key_events")]
 pub async fn key_events(page: u32) -> Result<ApiKeyEventPage, AppError> {
@@ -56,9 +64,9 @@ pub mod ssr {
     use http::request::Parts;
     use leptos::server_fn::axum::register_explicit;
 
-    use super::{KeyEvents, KeyStatus, RemoveKey, SaveKey};
+    use super::{FetchKeyHealth, KeyEvents, KeyStatus, RemoveKey, SaveKey};
     use crate::error::AppError;
-    use crate::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
+    use crate::wire::{ApiKeyEventPage, ApiKeyStatus, KeyHealth, Redacted};
 
     /// The key-vault use cases the UI reaches.
     #[async_trait::async_trait]
@@ -69,6 +77,8 @@ pub mod ssr {
         async fn save_key(&self, req: &Parts, api_key: Redacted) -> Result<(), AppError>;
         /// Removes the caller's key.
         async fn remove_key(&self, req: &Parts) -> Result<(), AppError>;
+        /// What may soon stop the caller's key.
+        async fn key_health(&self, req: &Parts) -> Result<KeyHealth, AppError>;
         /// A page of the caller's key log.
         async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError>;
     }
@@ -79,6 +89,7 @@ pub mod ssr {
         register_explicit::<SaveKey>();
         register_explicit::<RemoveKey>();
         register_explicit::<KeyEvents>();
+        register_explicit::<FetchKeyHealth>();
     }
 }
 

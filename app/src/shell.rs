@@ -89,10 +89,15 @@ fn set_content_security_policy() {
     ) else {
         return;
     };
+    // "Connect with OpenRouter" posts a form whose answer redirects to OpenRouter's page, and
+    // `form-action` also governs a form's redirects.
+    let auth_origin = use_context::<crate::keys::connect::AuthOrigin>()
+        .map(|o| format!(" {}", o.0))
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'{auth_origin}"
     );
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 mod ai;
 mod auth;
+mod health;
 mod keys;
 mod spend;
 mod usage;
@@ -11,6 +12,7 @@ mod workspaces;
 
 pub use ai::*;
 pub use auth::*;
+pub use health::*;
 pub use keys::*;
 pub use spend::*;
 pub use usage::*;
@@ -31,6 +33,11 @@ pub struct ApiError {
         default
     )]
     pub retry_after: Option<u32>,
+    /// On a failed AI call: OpenRouter's `error_type` (`payment_required`,
+    /// `rate_limit_exceeded`, `context_length_exceeded`, …), so that the browser can offer the
+    /// matching recovery. Absent on every other error.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<String>,
 }
 
 /// What the home page shows about the running server.

@@ -21,6 +21,7 @@ pub mod prompts;
 pub mod spend;
 pub mod stream;
 pub mod upstream_errors;
+pub mod upstream_types;
 pub mod usage;
 pub mod usage_csv;
 pub mod usecases;

@@ -14,6 +14,8 @@ pub use keyring_source::KeyRingSource;
 
 /// The default OpenRouter API base.
 pub const DEFAULT_OPENROUTER_BASE_URL: &str = "https://openrouter.ai/api/v1";
+/// The default address of OpenRouter's authorisation page (the OAuth PKCE flow).
+pub const DEFAULT_OPENROUTER_AUTH_URL: &str = "https://openrouter.ai/auth";
 /// The embedded default database, relative to the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/studio.db";
 
@@ -26,6 +28,9 @@ pub struct Config {
     pub database: DatabaseUrl,
     /// OpenRouter's API base, without a trailing slash (`OPENROUTER_BASE_URL`).
     pub openrouter_base_url: String,
+    /// OpenRouter's authorisation page, where "Connect with OpenRouter" sends the browser
+    /// (`OPENROUTER_AUTH_URL`).
+    pub openrouter_auth_url: String,
     /// The folder holding the built site (`LEPTOS_SITE_ROOT`).
     pub site_root: String,
     /// The origin browsers use to reach the app (`PUBLIC_URL`), e.g. `https://studio.example.com`;
@@ -128,6 +133,19 @@ impl Config {
                 .unwrap_or(DEFAULT_OPENROUTER_BASE_URL),
         )
         .map_err(|reason| StartupError::config("OPENROUTER_BASE_URL", reason))?;
+        let openrouter_auth_url = parse_base_url(
+            read("OPENROUTER_AUTH_URL")
+                .as_deref()
+                .unwrap_or(DEFAULT_OPENROUTER_AUTH_URL),
+        )
+        .ok()
+        .filter(|url| !url.contains(['?', '#']))
+        .ok_or_else(|| {
+            StartupError::config(
+                "OPENROUTER_AUTH_URL",
+                "expected an http:// or https:// URL without a query, such as https://openrouter.ai/auth",
+            )
+        })?;
         let site_root = read("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned());
         let public_origin = match read("PUBLIC_URL") {
             Some(raw) => parse_origin(&raw).map_err(|r| StartupError::config("PUBLIC_URL", r))?,
@@ -248,6 +266,7 @@ impl Config {
             addr,
             database,
             openrouter_base_url,
+            openrouter_auth_url,
             site_root,
             public_origin,
             trusted_proxies,
@@ -263,6 +282,11 @@ impl Config {
             metrics_addr,
             shutdown_grace_secs,
         })
+    }
+
+    /// The origin of [`Config::openrouter_auth_url`], which the pages' CSP lets a form reach.
+    pub fn openrouter_auth_origin(&self) -> String {
+        parse_origin(&self.openrouter_auth_url).unwrap_or_default()
     }
 
     /// Whether browsers reach the app over https (cookies are then `Secure` and `__Host-`).

@@ -57,6 +57,23 @@ fn the_openrouter_base_url_loses_its_trailing_slash() {
 }
 
 #[test]
+fn the_openrouter_auth_url_defaults_to_openrouters_and_refuses_a_query() {
+    assert_eq!(
+        config(&[]).expect("valid").openrouter_auth_url,
+        "https://openrouter.ai/auth"
+    );
+    let c = config(&[("OPENROUTER_AUTH_URL", "http://127.0.0.1:9/auth/")]).expect("valid");
+    assert_eq!(c.openrouter_auth_url, "http://127.0.0.1:9/auth");
+    for bad in ["ftp://x/auth", "http://x/auth?a=b", "not a url"] {
+        let err = config(&[("OPENROUTER_AUTH_URL", bad)]).expect_err(bad);
+        assert!(
+            err.to_string().starts_with("OPENROUTER_AUTH_URL: "),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn the_public_origin_defaults_to_the_listening_address_and_drops_paths() {
     assert_eq!(
         config(&[]).expect("valid").public_origin,

@@ -3,7 +3,9 @@
 pub mod ai;
 pub mod api_key;
 pub mod auth;
+pub mod connect;
 pub mod health;
+pub mod key_health;
 pub mod openapi;
 pub mod spend;
 pub mod usage;
@@ -24,6 +26,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .nest(
             "/user",
             api_key::router()
+                .merge(connect::router())
+                .merge(key_health::router())
                 .merge(usage::router())
                 .merge(spend::router()),
         )

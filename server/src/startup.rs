@@ -222,6 +222,7 @@ pub fn router(state: AppState) -> Router {
     app::server_fns::register_all();
     let routes = generate_route_list(app::App);
     let backend = BackendHandle(Arc::new(StudioBackend::new(state.clone())));
+    let auth_origin = app::keys::connect::AuthOrigin(state.config.openrouter_auth_origin());
     let https = state.config.is_https();
     let store = SeaOrmStore::new(
         state.db.clone(),
@@ -248,6 +249,7 @@ pub fn router(state: AppState) -> Router {
             routes,
             move || {
                 provide_context(backend.clone());
+                provide_context(auth_origin.clone());
                 leptos::nonce::provide_nonce();
             },
             move || app::shell(leptos_options.clone()),

@@ -15,10 +15,13 @@
 //!   key log; [`facts`]: what OpenRouter reported about a key, mapped once.
 
 pub mod check;
+pub mod connect;
 pub mod envelope;
 pub mod events;
 pub mod facts;
 pub mod file_mode;
+pub mod health;
+pub mod health_view;
 pub mod key;
 pub mod keyring;
 pub mod open;

@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::components::connect_button::ConnectButton;
+use crate::components::key_health::KeyHealthBanner;
+use crate::components::recovery::{Recovery, RecoveryBar};
 use crate::components::spend_estimate::{use_quote, CostEstimate};
 use crate::keys::key_status;
 
@@ -45,6 +48,69 @@ pub fn AiAssistant() -> impl IntoView {
             draft.set(saved);
         }
     });
+    // Turn ids only grow: a retry's answer must not reuse the id (and so the row) of the
+    // answer it replaces.
+    let next_id = RwSignal::new(0usize);
+    let fresh_id = move || {
+        let id = next_id.get_untracked();
+        next_id.set(id + 1);
+        id
+    };
+    let recovery = RwSignal::new(None::<Recovery>);
+    let retried = RwSignal::new(false);
+    let health_refresh = RwSignal::new(0u32);
+    // Asks for an answer to the conversation as it stands (its last turn the user's).
+    let run = move |model: Option<String>| {
+        error.set(None);
+        recovery.set(None);
+        busy.set(true);
+        let history: Vec<(String, String)> = turns
+            .get_untracked()
+            .iter()
+            .filter(|t| !(t.role == "assistant" && t.content.get_untracked().is_empty()))
+            .map(|t| (t.role.to_owned(), t.content.get_untracked()))
+            .collect();
+        let reply = RwSignal::new(String::new());
+        let meta = RwSignal::new(None::<String>);
+        turns.update(|t| {
+            let n = fresh_id();
+            t.push(Turn {
+                id: n,
+                role: "assistant",
+                content: reply,
+                meta,
+            });
+        });
+        let asked = model
+            .clone()
+            .or_else(|| quote.get_untracked().and_then(Result::ok).map(|q| q.model));
+        let on_fail = move || health_refresh.update(|n| *n += 1);
+        stream_chat(
+            history,
+            model,
+            (reply, meta, asked),
+            Signals {
+                error,
+                busy,
+                recovery,
+                retried,
+            },
+            on_fail,
+        );
+    };
+    let push_user = move |text: String| {
+        turns.update(|t| {
+            // An answer that never started is not kept.
+            t.retain(|turn| !(turn.role == "assistant" && turn.content.get_untracked().is_empty()));
+            let n = fresh_id();
+            t.push(Turn {
+                id: n,
+                role: "user",
+                content: RwSignal::new(text),
+                meta: RwSignal::new(None),
+            });
+        });
+    };
     let send = move || {
         let text = draft.get_untracked();
         if text.trim().is_empty() || busy.get_untracked() {
@@ -54,45 +120,68 @@ pub fn AiAssistant() -> impl IntoView {
         if !crate::components::spend_estimate::may_send(quote, n, m) {
             return;
         }
-        let asked = quote.get_untracked().and_then(Result::ok).map(|q| q.model);
-        let meta = RwSignal::new(None::<String>);
-        error.set(None);
-        busy.set(true);
-        let reply = RwSignal::new(String::new());
-        turns.update(|t| {
-            let n = t.len();
-            t.push(Turn {
-                id: n,
-                role: "user",
-                content: RwSignal::new(text.clone()),
-                meta: RwSignal::new(None),
-            });
-            t.push(Turn {
-                id: n + 1,
-                role: "assistant",
-                content: reply,
-                meta,
-            });
-        });
+        retried.set(false);
+        push_user(text);
         draft.set(String::new());
         storage_set(DRAFT_KEY, "");
-        let history: Vec<(String, String)> = turns
-            .get_untracked()
-            .iter()
-            .filter(|t| !(t.role == "assistant" && t.content.get_untracked().is_empty()))
-            .map(|t| (t.role.to_owned(), t.content.get_untracked()))
-            .collect();
-        stream_chat(history, (reply, meta, asked), error, busy);
+        run(None);
     };
+    let drop_failed_reply = move || {
+        turns.update(|t| {
+            if t.last()
+                .is_some_and(|l| l.role == "assistant" && l.content.get_untracked().is_empty())
+            {
+                t.pop();
+            }
+        });
+    };
+    let act = move |r: Recovery| match r {
+        Recovery::FreeModel => {
+            drop_failed_reply();
+            pick_free_model_and(run);
+        }
+        Recovery::Countdown(_) => {}
+        Recovery::Continue => {
+            push_user("Please continue exactly where your last answer stopped.".into());
+            run(None);
+        }
+        Recovery::DropOldest => {
+            drop_failed_reply();
+            turns.update(|t| {
+                let n = crate::components::recovery::oldest_to_drop(t.len());
+                t.drain(..n);
+            });
+            run(None);
+        }
+    };
+    // The countdown ticks each second; at zero the same prompt is sent again, once.
+    Effect::new(move |_| {
+        if let Some(Recovery::Countdown(n)) = recovery.get() {
+            tick(move || {
+                if recovery.get_untracked() != Some(Recovery::Countdown(n)) {
+                    return;
+                }
+                if n <= 1 {
+                    retried.set(true);
+                    drop_failed_reply();
+                    run(None);
+                } else {
+                    recovery.set(Some(Recovery::Countdown(n - 1)));
+                }
+            });
+        }
+    });
     view! {
         <section class="card assistant" aria-labelledby="assistant-heading" data-testid="ai-assistant">
             <h2 id="assistant-heading">"AI assistant"</h2>
+            <KeyHealthBanner compact=true refresh=health_refresh/>
             <Transition fallback=|| ()>
                 {move || (has_key() == Some(false)).then(|| view! {
                     <div class="setup-prompt" role="note" data-testid="setup-prompt">
                         <p><strong>"Set up your OpenRouter key to use the assistant."</strong></p>
-                        <p>"AI features run with your own key, which you add in settings. Anything you type here is kept until you come back."</p>
-                        <a class="button" href="/settings">"Go to settings"</a>
+                        <p>"AI features run with your own OpenRouter key: connect with OpenRouter in one step, or paste a key in settings. Anything you type here is kept until you come back."</p>
+                        <ConnectButton/>
+                        <a class="button secondary" href="/settings">"Go to settings"</a>
                     </div>
                 })}
             </Transition>
@@ -106,6 +195,7 @@ pub fn AiAssistant() -> impl IntoView {
                 </For>
             </ol>
             <p class="error" role="alert" data-testid="assistant-error">{move || error.get()}</p>
+            <RecoveryBar recovery=recovery act=act/>
             <form on:submit=move |ev| { ev.prevent_default(); send(); }>
                 <label for="assistant-input">"Ask the assistant"</label>
                 <textarea
@@ -136,71 +226,26 @@ pub fn AiAssistant() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-fn stream_chat(
-    history: Vec<(String, String)>,
-    (reply, meta, asked): Reply,
-    error: RwSignal<Option<String>>,
-    busy: RwSignal<bool>,
-) {
-    use crate::sse::{post, Answer};
-    use crate::wire::ApiError;
-    let messages: Vec<serde_json::Value> = history
-        .into_iter()
-        .map(|(role, content)| serde_json::json!({"role": role, "content": content}))
-        .collect();
-    let body = serde_json::json!({"messages": messages, "stream": true}).to_string();
+mod stream;
+use stream::{stream_chat, Signals};
+
+/// Runs `then` in a second (in the browser).
+fn tick(then: impl FnOnce() + 'static) {
+    #[cfg(feature = "hydrate")]
+    set_timeout(then, std::time::Duration::from_secs(1));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = then;
+}
+
+/// Finds a free model, then calls `then` with it (or with none when there is none).
+fn pick_free_model_and(then: impl FnOnce(Option<String>) + 'static) {
+    #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        let outcome = post("/api/ai/chat", &body, |event| match event.name.as_str() {
-            "delta" => {
-                let piece = serde_json::from_str::<serde_json::Value>(&event.data)
-                    .ok()
-                    .and_then(|v| v.get("content").and_then(|c| c.as_str()).map(str::to_owned))
-                    .unwrap_or_default();
-                reply.update(|r| r.push_str(&piece));
-            }
-            "done" => {
-                if let Ok(done) = serde_json::from_str::<crate::wire::StreamDone>(&event.data) {
-                    meta.set(Some(crate::components::spend_estimate::answer_cost(
-                        &done.usage,
-                        &done.model,
-                        asked.as_deref(),
-                    )));
-                }
-            }
-            "error" => {
-                let e: Option<ApiError> = serde_json::from_str(&event.data).ok();
-                error.set(Some(
-                    e.map(describe)
-                        .unwrap_or_else(|| "The answer stopped early.".into()),
-                ));
-            }
-            _ => {}
-        })
-        .await;
-        match outcome {
-            Ok(Answer::Done) => {}
-            Ok(Answer::Error(_, body)) => {
-                let e: Option<ApiError> = serde_json::from_str(&body).ok();
-                error.set(Some(
-                    e.map(describe)
-                        .unwrap_or_else(|| "The assistant could not answer.".into()),
-                ));
-            }
-            Err(_) => error.set(Some(
-                "Could not reach the server. Check your connection.".into(),
-            )),
-        }
-        busy.set(false);
+        then(crate::components::recovery::free_model().await);
     });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = then;
 }
-
-#[cfg(not(feature = "hydrate"))]
-fn stream_chat(_: Vec<(String, String)>, _: Reply, _: RwSignal<Option<String>>, _: RwSignal<bool>) {
-}
-
-/// An answer's text, its cost line, and the model asked for.
-type Reply = (RwSignal<String>, RwSignal<Option<String>>, Option<String>);
 
 /// An API error as the user reads it, with the wait on a rate limit.
 pub fn describe(e: crate::wire::ApiError) -> String {

@@ -3,6 +3,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::components::connect_button::{ConnectButton, ConnectOutcome};
 use crate::components::error_text::ErrorText;
 use crate::components::key_log::KeyLog;
 use crate::keys::{format_hint, key_status, RemoveKey, SaveKey};
@@ -39,12 +40,15 @@ pub fn ApiKeySettings() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="key-heading" data-testid="api-key-settings">
             <h2 id="key-heading">"OpenRouter API key"</h2>
+            <ConnectOutcome/>
             <Transition fallback=|| view! { <p class="hint">"Loading…"</p> }>
                 {move || status.get().map(|s| match s {
                     Ok(s) => view! { <KeyStatus status=s/> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.body.message}</p> }.into_any(),
                 })}
             </Transition>
+            <ConnectButton/>
+            <p class="hint">"Or paste a key you made yourself:"</p>
             <ActionForm action=save attr:class="key-form" attr:data-testid="api-key-form">
                 // Inside a Transition, as everything that reads the status is: the server then
                 // waits for it, so the HTML it sends is what hydration expects to find.

@@ -19,7 +19,7 @@ pub fn KeyLog(#[prop(into)] refresh: Signal<(usize, usize)>) -> impl IntoView {
                                 {page.events.into_iter().map(|e| view! {
                                     <tr>
                                         <td>{e.created_at}</td>
-                                        <td>{e.kind}</td>
+                                        <td>{crate::keys::connect::event_label(&e.kind).to_owned()}</td>
                                         <td class="mono">{e.last6.map(|l| format!("…{l}")).unwrap_or_default()}</td>
                                         <td>{e.ip.unwrap_or_default()}</td>
                                     </tr>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::api_key_settings::ApiKeySettings;
+use crate::components::key_health::KeyHealthBanner;
 use crate::components::session_list::SessionList;
 use crate::components::spend_fallback_settings::FallbackSettings;
 use crate::components::spend_limit_settings::SpendLimitSettings;
@@ -12,6 +13,7 @@ use crate::components::spend_limit_settings::SpendLimitSettings;
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
+        <KeyHealthBanner/>
         <ApiKeySettings/>
         <SpendLimitSettings/>
         <FallbackSettings/>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::ai_assistant::AiAssistant;
 use crate::components::error_text::ErrorText;
+use crate::components::key_health::KeyHealthBanner;
 use crate::components::spend_alert::SpendAlert;
 use crate::workspaces::{list_workspaces, CreateWorkspace, DeleteWorkspace, RenameWorkspace};
 
@@ -29,6 +30,7 @@ pub fn StudioPage() -> impl IntoView {
     view! {
         <h1>"Studio"</h1>
         <SpendAlert/>
+        <KeyHealthBanner/>
         <div class="studio">
             <section class="card" aria-labelledby="ws-heading">
                 <h2 id="ws-heading">"Your workspaces"</h2>

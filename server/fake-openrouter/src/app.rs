@@ -8,7 +8,7 @@ use axum::{
 };
 
 use crate::{
-    handlers::{chat, control, key, models, not_found},
+    handlers::{auth, chat, control, credits, key, models, not_found},
     recording::{self, MAX_BODY_BYTES},
     state::AppState,
 };
@@ -16,6 +16,10 @@ use crate::{
 /// OpenRouter's routes under `/api/v1`, plus the fake's own under `/__fake`.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
+        .route("/auth", get(auth::auth_page))
+        .route("/auth/approve", post(auth::approve))
+        .route("/api/v1/auth/keys", post(auth::exchange))
+        .route("/api/v1/credits", get(credits::credits))
         .route("/api/v1/key", get(key::key_info))
         .route("/api/v1/auth/key", get(key::key_info))
         .route("/api/v1/chat/completions", post(chat::chat_completions))
@@ -25,6 +29,19 @@ pub(crate) fn router(state: AppState) -> Router {
             get(control::list_requests).delete(control::clear_requests),
         )
         .route("/__fake/streams", get(control::stream_counts))
+        .route("/__fake/auth/expire", post(control::expire_auth_codes))
+        .route(
+            "/__fake/auth/key-prefix",
+            axum::routing::put(control::set_issued_key_prefix),
+        )
+        .route(
+            "/__fake/keys",
+            axum::routing::delete(control::clear_key_facts),
+        )
+        .route(
+            "/__fake/keys/{prefix}",
+            axum::routing::put(control::set_key_facts),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

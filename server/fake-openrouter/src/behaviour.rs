@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap};
 
 use crate::{
     catalogue::{self, Model},
-    errors::ApiError,
+    errors::{ApiError, Typed},
     keys::KeyHex,
 };
 
@@ -62,6 +62,22 @@ pub(crate) fn authenticate(headers: &HeaderMap) -> Result<Caller, ApiError> {
         KeyKind::Live
     };
     Ok(Caller { key, kind })
+}
+
+/// [`authenticate`], then refuses a key a test disabled (`PUT /__fake/keys/{prefix}`).
+pub(crate) fn authenticate_with(
+    state: &crate::state::AppState,
+    headers: &HeaderMap,
+) -> Result<Caller, ApiError> {
+    let caller = authenticate(headers)?;
+    if state
+        .key_facts
+        .of(caller.key.as_str())
+        .is_some_and(|facts| facts.disabled)
+    {
+        return Err(ApiError::KeyDisabled);
+    }
+    Ok(caller)
 }
 
 /// The token after `Bearer ` (scheme matched case-insensitively), if there is one.
@@ -136,6 +152,21 @@ pub(crate) struct Markers {
     pub(crate) oversized_body: bool,
     /// `OVERSIZED_ERROR`: a 500 whose error body is 64 MiB.
     pub(crate) oversized_error: bool,
+    /// `FAKE_ERROR:<error_type>`: that failure, every time (`payment_required` only on models
+    /// that are not `:free`, as a key without credits can still use free models).
+    pub(crate) fake_error: Option<Typed>,
+    /// `FAKE_ERROR_ONCE:<error_type>`: that failure the first time this prompt is seen, then
+    /// the answer (a retry succeeds).
+    pub(crate) fake_error_once: Option<Typed>,
+}
+
+fn typed_marker(prompt: &str, marker: &str) -> Option<Typed> {
+    let rest = &prompt[prompt.find(marker)? + marker.len()..];
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+        .collect();
+    Typed::ALL.into_iter().find(|t| t.name() == name)
 }
 
 impl Markers {
@@ -147,7 +178,32 @@ impl Markers {
             primary_down: prompt.contains("PRIMARY_DOWN"),
             oversized_body: prompt.contains("OVERSIZED_BODY"),
             oversized_error: prompt.contains("OVERSIZED_ERROR"),
+            fake_error: typed_marker(prompt, "FAKE_ERROR:"),
+            fake_error_once: typed_marker(prompt, "FAKE_ERROR_ONCE:"),
         }
+    }
+}
+
+/// The failure the request asked for by a marker, if any: `FAKE_ERROR:<type>` (every time),
+/// `FAKE_ERROR_ONCE:<type>` (the first time `seen_before` says no), or `HUGE_CONTEXT` in a
+/// message before the last (context_length_exceeded until the oldest turns are dropped).
+pub(crate) fn asked_failure(
+    markers: &Markers,
+    model_id: &str,
+    earlier: &[String],
+    seen_before: impl FnOnce() -> bool,
+) -> Option<ApiError> {
+    if let Some(t) = markers.fake_error {
+        if !(t == Typed::PaymentRequired && model_id.ends_with(":free")) {
+            return Some(ApiError::Typed(t));
+        }
+    }
+    if earlier.iter().any(|m| m.contains("HUGE_CONTEXT")) {
+        return Some(ApiError::Typed(Typed::ContextLengthExceeded));
+    }
+    match markers.fake_error_once {
+        Some(t) if !seen_before() => Some(ApiError::Typed(t)),
+        _ => None,
     }
 }
 
@@ -198,6 +254,23 @@ mod tests {
             authenticate(&headers).map(|c| c.kind),
             Err(ApiError::UserNotFound)
         );
+    }
+
+    #[test]
+    fn error_markers_name_their_type_and_payment_spares_free_models() {
+        let m = Markers::of("please FAKE_ERROR:payment_required now");
+        assert_eq!(m.fake_error, Some(Typed::PaymentRequired));
+        assert!(asked_failure(&m, "openai/gpt-4o-mini", &[], || false).is_some());
+        assert!(asked_failure(&m, "z-ai/glm-4.5-air:free", &[], || false).is_none());
+        let once = Markers::of("FAKE_ERROR_ONCE:rate_limit_exceeded");
+        assert!(asked_failure(&once, "m", &[], || false).is_some());
+        assert!(asked_failure(&once, "m", &[], || true).is_none());
+        let huge = vec!["HUGE_CONTEXT".to_owned()];
+        assert_eq!(
+            asked_failure(&Markers::of("hi"), "m", &huge, || false),
+            Some(ApiError::Typed(Typed::ContextLengthExceeded))
+        );
+        assert_eq!(Markers::of("FAKE_ERROR:nonsense").fake_error, None);
     }
 
     #[test]

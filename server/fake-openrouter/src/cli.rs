@@ -21,7 +21,12 @@ Keys: `Authorization: Bearer sk-or-v1-<64 lowercase hex>`; the hex prefix picks 
   hex begins `0401`             revoked after it was checked: /key answers as live;
                                 completions get 401 (after the SLOW delay with SLOW)
   hex begins `b16b`             /key answers with a 64 MiB body (tests of read caps)
+  hex begins `c0de`             live: the keys the OAuth exchange hands out
   any other well-formed key     live: /key shows limit 10, limit_remaining 9.5
+  any key, after PUT /__fake/keys/<hex prefix> {\"data\":{..},\"disabled\":bool}
+                                /key reports those fields instead (expires_at, limit,
+                                limit_remaining, usage_daily, is_free_tier, ...);
+                                disabled: 401 Key is disabled on every endpoint
 
 Models (`model` in the chat body; omitted means openai/gpt-4o-mini):
   bad/model, or any id not listed by GET /models
@@ -44,6 +49,16 @@ Prompt markers (in the last user message):
                                 `models` answers; without one, the 502 is returned
   OVERSIZED_BODY                a 64 MiB completion; streaming: a 64 MiB data line
   OVERSIZED_ERROR               500 with a 64 MiB error body
+  FAKE_ERROR:<error_type>       that failure, with its status and metadata.error_type:
+                                authentication 401, payment_required 402 (not on :free
+                                models), permission_denied 403, rate_limit_exceeded 429
+                                (Retry-After: 3), provider_overloaded 529,
+                                provider_unavailable 503 (Retry-After: 3),
+                                context_length_exceeded 400, content_policy_violation 403,
+                                refusal 400, timeout 408, server 500, unmapped 400
+  FAKE_ERROR_ONCE:<error_type>  the same, only the first time the prompt is seen
+  HUGE_CONTEXT (in any message but the last)
+                                400 context_length_exceeded, until that message is dropped
 
 Answers: \"Echo: <last user message>\", about 4 characters per token, cost from the model's
 pricing; `max_tokens` cuts the echo short with finish_reason \"length\". Streams send
@@ -51,12 +66,29 @@ pricing; `max_tokens` cuts the echo short with finish_reason \"length\". Streams
 chunk with \"choices\": [], then `data: [DONE]`.
 
 Endpoints:
+  GET    /auth?callback_url=..&code_challenge=..&code_challenge_method=S256
+                                                   the authorisation page: its button
+                                                   redirects to callback_url with ?code=
+  POST   /api/v1/auth/keys {code, code_verifier, code_challenge_method}
+                                                   {key, user_id}; 400 invalid
+                                                   code_challenge_method, 403 invalid code or
+                                                   verifier (a code is spent by any attempt),
+                                                   403 expired (--auth-code-ttl-secs)
   GET    /api/v1/key  (alias /api/v1/auth/key)     the key's limits and usage
+  GET    /api/v1/credits                           management keys only (others 403)
   POST   /api/v1/chat/completions                  echo, streaming or not
   GET    /api/v1/models[?supported_parameters=..]  the catalogue; no key needed
   GET    /__fake/requests                          every request received, as JSON
   DELETE /__fake/requests                          forget them
   GET    /__fake/streams                           {\"open\": n, \"cancelled\": m}
+  POST   /__fake/auth/expire                       every code handed out so far expires
+  PUT    /__fake/auth/key-prefix {\"prefix\": ..}    keys the exchange hands out begin so
+  PUT    /__fake/keys/<prefix>  DELETE /__fake/keys   set or forget a key's /key facts
+
+Errors: {\"error\":{\"code\",\"message\",\"metadata\":{\"error_type\",..}}}, error_type one of
+authentication, payment_required, permission_denied, rate_limit_exceeded,
+provider_overloaded, provider_unavailable, context_length_exceeded,
+content_policy_violation, refusal, timeout, server, unmapped.
 ";
 
 /// A faithful local fake of OpenRouter's HTTP API for tests, demos and benchmarks.
@@ -85,6 +117,14 @@ pub struct Cli {
     /// How many requests the log keeps (the oldest are dropped first).
     #[arg(long, env = "FAKE_OPENROUTER_MAX_RECORDED_REQUESTS", default_value_t = DEFAULT_MAX_RECORDED_REQUESTS)]
     pub max_recorded_requests: usize,
+
+    /// How long an authorisation code from /auth may wait for its exchange, in seconds.
+    #[arg(
+        long,
+        env = "FAKE_OPENROUTER_AUTH_CODE_TTL_SECS",
+        default_value_t = 600
+    )]
+    pub auth_code_ttl_secs: u64,
 }
 
 impl Cli {
@@ -95,6 +135,7 @@ impl Cli {
             chunk_delay: Duration::from_millis(self.chunk_delay_ms),
             slow_delay: Duration::from_millis(self.slow_delay_ms),
             max_recorded_requests: self.max_recorded_requests,
+            auth_code_ttl: Duration::from_secs(self.auth_code_ttl_secs),
         }
     }
 }

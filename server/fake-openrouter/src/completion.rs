@@ -68,6 +68,16 @@ impl ChatRequest {
         out
     }
 
+    /// The texts of every message but the last, oldest first (for `HUGE_CONTEXT`).
+    pub(crate) fn earlier_texts(&self) -> Vec<String> {
+        let messages = self.messages.as_deref().unwrap_or_default();
+        let earlier = messages.len().saturating_sub(1);
+        messages[..earlier]
+            .iter()
+            .map(|message| text_of(&message.content))
+            .collect()
+    }
+
     /// The text of the last user message (or of `prompt`); the markers are read from it.
     pub(crate) fn last_user_text(&self) -> String {
         let last_user = self

@@ -20,6 +20,8 @@ pub struct FakeConfig {
     pub slow_delay: Duration,
     /// How many requests the log keeps; the oldest are dropped first.
     pub max_recorded_requests: usize,
+    /// How long an authorisation code may wait for its exchange.
+    pub auth_code_ttl: Duration,
 }
 
 impl Default for FakeConfig {
@@ -29,6 +31,7 @@ impl Default for FakeConfig {
             chunk_delay: Duration::ZERO,
             slow_delay: DEFAULT_SLOW_DELAY,
             max_recorded_requests: DEFAULT_MAX_RECORDED_REQUESTS,
+            auth_code_ttl: crate::oauth::DEFAULT_CODE_TTL,
         }
     }
 }

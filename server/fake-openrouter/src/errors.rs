@@ -45,6 +45,111 @@ pub(crate) enum ApiError {
     NotFound,
     /// The body is larger than the fake accepts.
     PayloadTooLarge,
+    /// The exchange named a `code_challenge_method` other than `S256` or `plain`.
+    InvalidChallengeMethod,
+    /// The exchange's code is unknown, already used, or its verifier does not match.
+    InvalidCode,
+    /// The exchange's code was handed out too long ago.
+    CodeExpired,
+    /// `/credits` asked with a key that is not a management key.
+    CreditsNeedManagementKey,
+    /// A key its owner disabled on openrouter.ai.
+    KeyDisabled,
+    /// A failure of the named `error_type`, asked for by a prompt marker
+    /// (`FAKE_ERROR:<error_type>`); see [`Typed`].
+    Typed(Typed),
+}
+
+/// The error types OpenRouter names in `metadata.error_type`, with the status each comes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Typed {
+    Authentication,
+    PaymentRequired,
+    PermissionDenied,
+    RateLimitExceeded,
+    ProviderOverloaded,
+    ProviderUnavailable,
+    ContextLengthExceeded,
+    ContentPolicyViolation,
+    Refusal,
+    Timeout,
+    Server,
+    Unmapped,
+}
+
+/// Seconds `FAKE_ERROR:rate_limit_exceeded` and `provider_unavailable` ask to wait: short, so
+/// a browser test can watch the countdown end.
+pub(crate) const TYPED_RETRY_AFTER_SECS: u64 = 3;
+
+impl Typed {
+    /// Every type, for the marker parser and `--help`.
+    pub(crate) const ALL: [Typed; 12] = [
+        Typed::Authentication,
+        Typed::PaymentRequired,
+        Typed::PermissionDenied,
+        Typed::RateLimitExceeded,
+        Typed::ProviderOverloaded,
+        Typed::ProviderUnavailable,
+        Typed::ContextLengthExceeded,
+        Typed::ContentPolicyViolation,
+        Typed::Refusal,
+        Typed::Timeout,
+        Typed::Server,
+        Typed::Unmapped,
+    ];
+
+    /// The wire name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Typed::Authentication => "authentication",
+            Typed::PaymentRequired => "payment_required",
+            Typed::PermissionDenied => "permission_denied",
+            Typed::RateLimitExceeded => "rate_limit_exceeded",
+            Typed::ProviderOverloaded => "provider_overloaded",
+            Typed::ProviderUnavailable => "provider_unavailable",
+            Typed::ContextLengthExceeded => "context_length_exceeded",
+            Typed::ContentPolicyViolation => "content_policy_violation",
+            Typed::Refusal => "refusal",
+            Typed::Timeout => "timeout",
+            Typed::Server => "server",
+            Typed::Unmapped => "unmapped",
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        match self {
+            Typed::Authentication => StatusCode::UNAUTHORIZED,
+            Typed::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
+            Typed::PermissionDenied | Typed::ContentPolicyViolation => StatusCode::FORBIDDEN,
+            Typed::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
+            Typed::ProviderOverloaded => {
+                StatusCode::from_u16(529).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+            }
+            Typed::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Typed::ContextLengthExceeded | Typed::Refusal | Typed::Unmapped => {
+                StatusCode::BAD_REQUEST
+            }
+            Typed::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Typed::Server => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            Typed::Authentication => "User not found.",
+            Typed::PaymentRequired => "Insufficient credits. Add more using https://openrouter.ai/settings/credits",
+            Typed::PermissionDenied => "Your key is not allowed to use this model",
+            Typed::RateLimitExceeded => "Rate limit exceeded",
+            Typed::ProviderOverloaded => "Provider is overloaded",
+            Typed::ProviderUnavailable => "No allowed providers are available for the selected model.",
+            Typed::ContextLengthExceeded => "This endpoint's maximum context length is 8192 tokens. However, you requested about 9000 tokens.",
+            Typed::ContentPolicyViolation => "Input was flagged by moderation",
+            Typed::Refusal => "The model refused to answer",
+            Typed::Timeout => "Request timed out",
+            Typed::Server => "Internal Server Error",
+            Typed::Unmapped => "Provider returned error",
+        }
+    }
 }
 
 impl ApiError {
@@ -59,6 +164,12 @@ impl ApiError {
             Self::DataPolicy | Self::NotFound => StatusCode::NOT_FOUND,
             Self::Redirect => StatusCode::FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InvalidChallengeMethod => StatusCode::BAD_REQUEST,
+            Self::InvalidCode | Self::CodeExpired | Self::CreditsNeedManagementKey => {
+                StatusCode::FORBIDDEN
+            }
+            Self::KeyDisabled => StatusCode::UNAUTHORIZED,
+            Self::Typed(t) => t.status(),
         }
     }
 
@@ -86,23 +197,55 @@ impl ApiError {
             Self::Redirect => "Found".into(),
             Self::NotFound => "Not Found".into(),
             Self::PayloadTooLarge => "Request body too large".into(),
+            Self::InvalidChallengeMethod => "Invalid code_challenge_method".into(),
+            Self::InvalidCode => "Invalid code or code_verifier".into(),
+            Self::CodeExpired => "Authorization code expired".into(),
+            Self::CreditsNeedManagementKey => "Only management keys can fetch credits".into(),
+            Self::KeyDisabled => "Key is disabled".into(),
+            Self::Typed(t) => t.message().into(),
         }
     }
 
-    fn metadata(&self, rate_limit_reset: &str) -> Option<Value> {
+    /// `metadata.error_type`: OpenRouter's name for the kind of failure.
+    pub(crate) fn error_type(&self) -> &'static str {
         match self {
-            Self::InsufficientCredits => Some(json!({ "limit_source": "openrouter_credits" })),
-            Self::RateLimited { .. } => Some(json!({ "headers": {
+            Self::NoCredentials | Self::UserNotFound | Self::KeyDisabled => "authentication",
+            Self::InsufficientCredits => "payment_required",
+            Self::ManagementKey
+            | Self::InvalidCode
+            | Self::CodeExpired
+            | Self::CreditsNeedManagementKey => "permission_denied",
+            Self::RateLimited { .. } => "rate_limit_exceeded",
+            Self::ProviderDown => "provider_unavailable",
+            Self::InvalidModel(_)
+            | Self::BadRequest(_)
+            | Self::DataPolicy
+            | Self::Redirect
+            | Self::NotFound
+            | Self::PayloadTooLarge
+            | Self::InvalidChallengeMethod => "unmapped",
+            Self::Typed(t) => t.name(),
+        }
+    }
+
+    fn metadata(&self, rate_limit_reset: &str) -> Value {
+        let mut metadata = match self {
+            Self::InsufficientCredits => json!({ "limit_source": "openrouter_credits" }),
+            Self::RateLimited { .. } => json!({ "headers": {
                 "X-RateLimit-Limit": "50",
                 "X-RateLimit-Remaining": "0",
                 "X-RateLimit-Reset": rate_limit_reset,
-            }})),
-            Self::ProviderDown => Some(json!({
+            }}),
+            Self::ProviderDown => json!({
                 "provider_name": FAKE_PROVIDER,
                 "raw": "{\"error\":{\"message\":\"upstream connect error or disconnect/reset before headers\"}}",
-            })),
-            _ => None,
+            }),
+            _ => json!({}),
+        };
+        if let Some(object) = metadata.as_object_mut() {
+            object.insert("error_type".into(), self.error_type().into());
         }
+        metadata
     }
 }
 
@@ -119,10 +262,16 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let reset = rate_limit_reset_millis().to_string();
-        let body = error_body(status, &self.message(), self.metadata(&reset));
+        let body = error_body(status, &self.message(), Some(self.metadata(&reset)));
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();
         match self {
+            Self::Typed(Typed::RateLimitExceeded | Typed::ProviderUnavailable) => {
+                headers.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(TYPED_RETRY_AFTER_SECS),
+                );
+            }
             Self::RateLimited { .. } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
                 headers.insert("x-ratelimit-limit", HeaderValue::from_static("50"));

@@ -1,7 +1,9 @@
 //! HTTP handlers, one file per endpoint group.
 
+pub(crate) mod auth;
 pub(crate) mod chat;
 pub(crate) mod control;
+pub(crate) mod credits;
 pub(crate) mod key;
 pub(crate) mod models;
 

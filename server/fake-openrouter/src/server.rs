@@ -85,6 +85,36 @@ impl FakeOpenRouter {
         self.state.streams.cancelled()
     }
 
+    /// The authorisation page's URL, to give the app as `OPENROUTER_AUTH_URL`.
+    pub fn auth_url(&self) -> String {
+        format!("http://{}/auth", self.addr)
+    }
+
+    /// Makes every authorisation code handed out so far expired.
+    pub fn expire_auth_codes(&self) {
+        self.state.auth_codes.expire_all();
+    }
+
+    /// Chooses the hex prefix of keys the exchange hands out next (`None`: a live `c0de` key).
+    pub fn set_issued_key_prefix(&self, prefix: Option<&str>) {
+        self.state
+            .auth_codes
+            .set_key_prefix(prefix.map(str::to_owned));
+    }
+
+    /// Sets what `/key` reports for keys whose hex begins with `prefix`: `data` fields replace
+    /// its own, and `disabled` makes every endpoint answer 401 "Key is disabled".
+    pub fn set_key_facts(
+        &self,
+        prefix: &str,
+        data: serde_json::Map<String, serde_json::Value>,
+        disabled: bool,
+    ) {
+        self.state
+            .key_facts
+            .set(prefix, crate::key_facts::KeyFacts { data, disabled });
+    }
+
     /// The configuration it runs with.
     pub fn config(&self) -> &FakeConfig {
         &self.state.config

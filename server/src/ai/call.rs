@@ -100,6 +100,7 @@ impl<'a> Call<'a> {
             mut record,
         } = self;
         let result = state.openrouter.chat(key.key(), &body).await;
+        crate::vault::health::after_call(state, user_id, &key, result.as_ref().err());
         let origin = Some(key.origin().clone());
         drop(key);
         let (completion, header_id) = match result {
@@ -149,6 +150,7 @@ impl<'a> Call<'a> {
             record,
         } = self;
         let result = state.openrouter.chat_stream(key.key(), &body).await;
+        crate::vault::health::after_call(state, user_id, &key, result.as_ref().err());
         let origin = Some(key.origin().clone());
         drop(key);
         match result {

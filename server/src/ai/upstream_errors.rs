@@ -20,7 +20,7 @@ pub struct Mapped {
     pub key_rejected: bool,
 }
 
-fn mapped(kind: &'static str, error: AppError) -> Mapped {
+pub(crate) fn mapped(kind: &'static str, error: AppError) -> Mapped {
     Mapped {
         error,
         kind,
@@ -35,6 +35,7 @@ pub fn timeout() -> AppError {
         "Upstream timeout",
         "OpenRouter did not answer in time. Please try again.",
     )
+    .with_kind("timeout")
 }
 
 fn unexpected() -> AppError {
@@ -45,7 +46,7 @@ fn unexpected() -> AppError {
     )
 }
 
-fn provider_down(status: u16, retry_after: Option<u32>) -> AppError {
+pub(crate) fn provider_down(status: u16, retry_after: Option<u32>) -> AppError {
     let e = AppError::new(
         status,
         "Provider unavailable",
@@ -57,8 +58,24 @@ fn provider_down(status: u16, retry_after: Option<u32>) -> AppError {
     }
 }
 
-/// Chooses the user's error for `e`, on a call to `model`.
+/// Chooses the user's error for `e`, on a call to `model`, and names its kind for the browser
+/// (OpenRouter's `error_type` when it gave one, else the one its status implies).
 pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
+    let mut m = classify_inner(e, model);
+    if m.error.body.kind.is_none() {
+        let kind = match e {
+            UpstreamError::Status {
+                error_type: Some(t),
+                ..
+            } => crate::ai::upstream_types::known(t),
+            _ => crate::ai::upstream_types::implied(m.kind),
+        };
+        m.error = m.error.with_kind(kind);
+    }
+    m
+}
+
+fn classify_inner(e: &UpstreamError, model: &str) -> Mapped {
     let (status, message, retry_after, limit_source) = match e {
         UpstreamError::Timeout => return mapped("timeout", timeout()),
         UpstreamError::Unreachable => {
@@ -79,12 +96,24 @@ pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
             message,
             retry_after,
             limit_source,
-        } => (
-            *status,
-            message.to_lowercase(),
-            *retry_after,
-            limit_source.as_deref(),
-        ),
+            error_type,
+        } => {
+            if let Some(m) = crate::ai::upstream_types::by_type(
+                error_type.as_deref(),
+                *status,
+                message,
+                *retry_after,
+                limit_source.as_deref(),
+            ) {
+                return m;
+            }
+            (
+                *status,
+                message.to_lowercase(),
+                *retry_after,
+                limit_source.as_deref(),
+            )
+        }
     };
     match status {
         403 if message.contains("moderation") || message.contains("flagged") => mapped(
@@ -101,28 +130,9 @@ pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
             key_rejected: true,
         },
         402 => {
-            let text = if limit_source.is_some_and(|s| s.contains("key")) {
-                "Your OpenRouter key has reached its credit limit. Raise the key's limit at https://openrouter.ai/settings/keys, or use another key."
-            } else {
-                "Your OpenRouter account is out of credits. Add credits at https://openrouter.ai/settings/credits, then try again."
-            };
-            mapped("no_credits", AppError::new(402, "Out of credits", text))
+                mapped("no_credits", out_of_credits(limit_source))
         }
-        429 => {
-            let text = if message.contains("free-models-per-day") {
-                "You have used today's free-model requests on OpenRouter. Add credits at https://openrouter.ai/settings/credits to raise the daily limit, or choose a paid model."
-            } else {
-                "OpenRouter is rate-limiting your key. Please wait a moment and try again."
-            };
-            let e = AppError::new(429, "Rate limited", text);
-            mapped(
-                "rate_limited",
-                match retry_after {
-                    Some(s) => e.with_retry_after(s),
-                    None => e,
-                },
-            )
-        }
+        429 => mapped("rate_limited", rate_limited(&message, retry_after)),
         400 if message.contains("valid model") || message.contains("model not found") => mapped(
             "invalid_model",
             AppError::new(
@@ -159,6 +169,38 @@ pub fn classify(e: &UpstreamError, model: &str) -> Mapped {
         502 | 503 => mapped("provider_down", provider_down(status, retry_after)),
         500..=599 => mapped("provider_down", provider_down(502, retry_after)),
         _ => mapped("upstream", unexpected()),
+    }
+}
+
+/// The 402 answer; `limit_source` tells a key's limit from the account's credits.
+pub(crate) fn out_of_credits(limit_source: Option<&str>) -> AppError {
+    let text = if limit_source.is_some_and(|s| s.contains("key")) {
+        "Your OpenRouter key has reached its credit limit. Raise the key's limit at https://openrouter.ai/settings/keys, use another key, or retry with a free model."
+    } else {
+        "Your OpenRouter account is out of credits. Add credits at https://openrouter.ai/settings/credits, or retry with a free model."
+    };
+    AppError::new(402, "Out of credits", text)
+}
+
+/// The 429 answer, passing `Retry-After` on; `message` (lower-cased) tells the free tier's
+/// daily cap from a plain rate limit.
+pub(crate) fn rate_limited(message: &str, retry_after: Option<u32>) -> AppError {
+    if message.contains("free-models-per-day") {
+        // The cap lasts until midnight UTC: waiting a minute does not help, so no countdown.
+        return AppError::new(
+            429,
+            "Rate limited",
+            "You have used today's free-model requests on OpenRouter. Add credits at https://openrouter.ai/settings/credits to raise the daily limit, or choose a paid model.",
+        );
+    }
+    let e = AppError::new(
+        429,
+        "Rate limited",
+        "OpenRouter is rate-limiting your key. Please wait a moment and try again.",
+    );
+    match retry_after {
+        Some(s) => e.with_retry_after(s),
+        None => e,
     }
 }
 
@@ -203,6 +245,7 @@ mod tests {
             message: message.to_owned(),
             retry_after: None,
             limit_source: None,
+            error_type: None,
         }
     }
 
@@ -278,6 +321,7 @@ mod tests {
             message: "Rate limit exceeded".into(),
             retry_after: Some(60),
             limit_source: None,
+            error_type: None,
         };
         assert_eq!(classify(&e, "m").error.body.retry_after, Some(60));
     }

@@ -23,6 +23,15 @@ pub struct Model {
     pub or_usage: Option<f64>,
     pub or_is_free_tier: Option<bool>,
     pub or_expires_at: Option<String>,
+    /// Lowercase hex SHA-256 of the key (its page on OpenRouter is named by it); not the key.
+    pub key_sha256: Option<String>,
+    pub or_usage_daily: Option<f64>,
+    /// Unix seconds of the last read of the facts from OpenRouter.
+    pub health_checked_at: Option<i64>,
+    /// Unix seconds an instance claimed the next refresh (compare-and-swap).
+    pub refresh_claimed_at: Option<i64>,
+    /// Unix seconds a call last hit the free tier's daily cap.
+    pub free_cap_hit_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use http::header::{HeaderValue, AUTHORIZATION};
 use reqwest::{Method, RequestBuilder, Response};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::openrouter::error::UpstreamError;
 use crate::openrouter::key::ApiKey;
@@ -176,23 +176,23 @@ impl OpenRouterClient {
             .and_then(|v| v.trim().parse::<u32>().ok());
         // An error body past the cap is not read further; the status alone picks the answer.
         let body = read_capped(res, MAX_ERROR_BYTES).await.unwrap_or_default();
-        let (message, limit_source) = match serde_json::from_slice::<ErrorBody>(&body) {
-            Ok(b) => (
-                b.error.message,
-                b.error
-                    .metadata
-                    .as_ref()
-                    .and_then(|m| m.get("limit_source"))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned),
-            ),
+        let (message, metadata) = match serde_json::from_slice::<ErrorBody>(&body) {
+            Ok(b) => (b.error.message, b.error.metadata),
             Err(_) => (String::new(), None),
+        };
+        let field = |name: &str| {
+            metadata
+                .as_ref()
+                .and_then(|m| m.get(name))
+                .and_then(|v| v.as_str())
+                .map(|v| v.chars().take(64).collect::<String>())
         };
         Err(UpstreamError::Status {
             status: status.as_u16(),
             message,
             retry_after,
-            limit_source,
+            limit_source: field("limit_source"),
+            error_type: field("error_type"),
         })
     }
 
@@ -234,6 +234,41 @@ impl OpenRouterClient {
         let env: ModelsEnvelope =
             serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
         Ok(env.data)
+    }
+
+    /// `POST /auth/keys`: exchanges an authorisation code and its PKCE verifier for a key (the
+    /// OAuth flow's last step; no `Authorization` header). The key is read straight into a
+    /// [`SecretString`], and the caller parses it like a pasted one.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        verifier: &SecretString,
+    ) -> Result<SecretString, UpstreamError> {
+        #[derive(serde::Serialize)]
+        struct Exchange<'a> {
+            code: &'a str,
+            code_verifier: &'a str,
+            code_challenge_method: &'static str,
+        }
+        #[derive(serde::Deserialize)]
+        struct Grant {
+            key: SecretString,
+        }
+        let body = Exchange {
+            code,
+            code_verifier: verifier.expose_secret(),
+            code_challenge_method: "S256",
+        };
+        let req = self
+            .http
+            .post(format!("{}/auth/keys", self.base))
+            .header("HTTP-Referer", self.referer.clone())
+            .header("X-OpenRouter-Title", APP_TITLE)
+            .json(&body);
+        let res = Self::send(req, self.timeouts.key_check).await?;
+        let bytes = read_capped(res, MAX_KEY_BYTES).await?;
+        let grant: Grant = serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
+        Ok(grant.key)
     }
 
     /// `GET /key`: checks a key and reports its limits.

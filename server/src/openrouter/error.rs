@@ -14,6 +14,8 @@ pub enum UpstreamError {
         retry_after: Option<u32>,
         /// `metadata.limit_source` on a 402, when given.
         limit_source: Option<String>,
+        /// `metadata.error_type` (`payment_required`, `context_length_exceeded`, …), when given.
+        error_type: Option<String>,
     },
     /// No answer within the configured time.
     #[error("OpenRouter did not answer in time")]

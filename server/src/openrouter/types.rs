@@ -15,6 +15,9 @@ pub struct KeyInfo {
     pub limit_reset: Option<String>,
     /// Credits used.
     pub usage: Option<f64>,
+    /// Credits used today (UTC).
+    #[serde(default)]
+    pub usage_daily: Option<f64>,
     /// Whether the account never bought credits.
     pub is_free_tier: Option<bool>,
     /// Management keys cannot run completions.

@@ -165,6 +165,11 @@ mod tests {
             or_usage: None,
             or_is_free_tier: None,
             or_expires_at: None,
+            key_sha256: None,
+            or_usage_daily: None,
+            health_checked_at: None,
+            refresh_claimed_at: None,
+            free_cap_hit_at: None,
         }
     }
 

@@ -27,6 +27,7 @@ impl std::fmt::Debug for KeyOrigin {
 pub struct StoredKey {
     key: ApiKey,
     origin: KeyOrigin,
+    checked_at: Option<i64>,
 }
 
 impl StoredKey {
@@ -37,7 +38,19 @@ impl StoredKey {
         Ok(Self {
             key,
             origin: KeyOrigin { sealed, last6 },
+            checked_at: None,
         })
+    }
+
+    /// The same key, noting when its facts were last read from OpenRouter (Unix seconds).
+    pub(crate) fn with_checked_at(mut self, checked_at: Option<i64>) -> Self {
+        self.checked_at = checked_at;
+        self
+    }
+
+    /// When the key's facts were last read from OpenRouter (Unix seconds), if ever.
+    pub fn checked_at(&self) -> Option<i64> {
+        self.checked_at
     }
 
     /// The key, for the OpenRouter client.

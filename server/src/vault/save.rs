@@ -24,6 +24,15 @@ use crate::vault::events::log_event;
 use crate::vault::facts;
 use crate::vault::usecases::{lock_row, status};
 
+/// How a key reached the studio; it names the key log's entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// Pasted into settings (or sent to the REST API): `set` or `replaced`.
+    Pasted,
+    /// Handed back by OpenRouter's OAuth flow ("Connect with OpenRouter"): `connected`.
+    OpenRouter,
+}
+
 /// Validates `raw`, checks it with OpenRouter, encrypts and stores it. On any failure the
 /// previously stored key stays exactly as it was.
 pub async fn save_key(
@@ -31,6 +40,18 @@ pub async fn save_key(
     auth: &AuthUser,
     meta: &RequestMeta,
     raw: &str,
+) -> Result<(), AppError> {
+    save_key_via(state, auth, meta, raw, Via::Pasted).await
+}
+
+/// [`save_key`] for a key that arrived `via` the paste box or the OAuth flow: the same checks,
+/// limits, encryption and log; only the log entry's name differs.
+pub async fn save_key_via(
+    state: &AppState,
+    auth: &AuthUser,
+    meta: &RequestMeta,
+    raw: &str,
+    via: Via,
 ) -> Result<(), AppError> {
     // A malformed key is refused before it costs a slot: it reaches nobody.
     let key = ApiKey::parse(raw)?;
@@ -41,7 +62,7 @@ pub async fn save_key(
         &auth.user_id,
         meta.ip,
         state.clock.unix(),
-        verify_and_store(state, auth, meta, &key),
+        verify_and_store(state, auth, meta, &key, via),
     )
     .await
 }
@@ -51,6 +72,7 @@ async fn verify_and_store(
     auth: &AuthUser,
     meta: &RequestMeta,
     key: &ApiKey,
+    via: Via,
 ) -> Result<(), AppError> {
     let info = match state.openrouter.key_info(key).await {
         Ok(info) => info,
@@ -87,6 +109,11 @@ async fn verify_and_store(
         created_at: Set(now),
         updated_at: Set(now),
         verified_at: Set(Some(now)),
+        key_sha256: Set(Some(key_sha256(key))),
+        or_usage_daily: Set(info.usage_daily),
+        health_checked_at: Set(Some(now.timestamp())),
+        refresh_claimed_at: Set(None),
+        free_cap_hit_at: Set(None),
         ..Default::default()
     };
     facts::set_on(&mut row, facts::from_key_info(&info, &key.last6()));
@@ -102,6 +129,11 @@ async fn verify_and_store(
                         C::Status,
                         C::UpdatedAt,
                         C::VerifiedAt,
+                        C::KeySha256,
+                        C::OrUsageDaily,
+                        C::HealthCheckedAt,
+                        C::RefreshClaimedAt,
+                        C::FreeCapHitAt,
                     ]
                     .into_iter()
                     .chain(facts::COLUMNS),
@@ -111,7 +143,11 @@ async fn verify_and_store(
         .exec(&txn)
         .await
         .map_err(db_failed)?;
-    let kind = if existed { "replaced" } else { "set" };
+    let kind = match (via, existed) {
+        (Via::OpenRouter, _) => "connected",
+        (Via::Pasted, true) => "replaced",
+        (Via::Pasted, false) => "set",
+    };
     log_event(
         &txn,
         &auth.user_id,
@@ -124,6 +160,14 @@ async fn verify_and_store(
     txn.commit().await.map_err(db_failed)?;
     tracing::info!(user.id = %auth.user_id, key.version = kid, event = kind, "API key stored");
     Ok(())
+}
+
+/// The lowercase hex SHA-256 of the key: OpenRouter names the key's page by it. It opens
+/// nothing and is kept in place of the key, never beside it in a form that could be reversed.
+fn key_sha256(key: &ApiKey) -> String {
+    use secrecy::ExposeSecret;
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(key.secret().expose_secret().as_bytes()))
 }
 
 async fn verification_failed(

@@ -63,7 +63,7 @@ pub async fn stored_key(state: &AppState, user_id: &str) -> Result<Option<Stored
     let opened = envelope::open(&state.ring.current(), user_id, kid, &row.secret_enc);
     let failure = match opened {
         Ok(secret) => match StoredKey::from_decrypted(secret, row.secret_enc.clone()) {
-            Ok(key) => return Ok(Some(key)),
+            Ok(key) => return Ok(Some(key.with_checked_at(row.health_checked_at))),
             // It opened, so it is authentic, yet it is no key: it can never be used.
             Err(_) => EnvelopeError::Unauthentic,
         },

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
 use app::keys::ssr::KeysPort;
-use app::wire::{ApiKeyEventPage, ApiKeyStatus, Redacted};
+use app::wire::{ApiKeyEventPage, ApiKeyStatus, KeyHealth, Redacted};
 use app::AppError;
 use http::request::Parts;
 use secrecy::{ExposeSecret, SecretString};
@@ -24,7 +24,7 @@ pub use crate::vault::events::key_events;
 use crate::vault::events::log_event;
 use crate::vault::facts;
 use crate::vault::key::mask;
-pub use crate::vault::save::save_key;
+pub use crate::vault::save::{save_key, save_key_via, Via};
 pub use crate::vault::use_key::{mark_rejected, stored_key};
 
 /// The key statuses.
@@ -53,6 +53,7 @@ pub fn key_rejected() -> AppError {
         "OpenRouter rejected your stored API key (it may have been revoked, disabled, or be a \
          management key). Please update your key in settings.",
     )
+    .with_kind("authentication")
 }
 
 /// The caller's key status, without decrypting anything.
@@ -81,6 +82,18 @@ pub async fn key_status(state: &AppState, auth: &AuthUser) -> Result<ApiKeyStatu
             verified_at: r.verified_at.map(|t| t.to_rfc3339()),
         },
     })
+}
+
+/// What may soon stop the caller's key (the banners), from the stored facts; nothing when no
+/// key is stored. Reads only: the facts are refreshed in the background ([`crate::vault::health`]).
+pub async fn key_health(state: &AppState, auth: &AuthUser) -> Result<KeyHealth, AppError> {
+    let row = user_api_key::Entity::find_by_id(auth.user_id.clone())
+        .one(&state.db)
+        .await
+        .map_err(db_failed)?;
+    Ok(row
+        .map(|r| crate::vault::health_view::health(&r, state.clock.now()))
+        .unwrap_or_default())
 }
 
 /// Opens a write on the user's row as a transaction's first statement, and says whether the row
@@ -146,6 +159,10 @@ impl KeysPort for StudioBackend {
     async fn remove_key(&self, req: &Parts) -> Result<(), AppError> {
         let auth = require(&self.state, &req.extensions).await?;
         remove_key(&self.state, &auth, &self.meta(req)).await
+    }
+
+    async fn key_health(&self, req: &Parts) -> Result<KeyHealth, AppError> {
+        key_health(&self.state, &require(&self.state, &req.extensions).await?).await
     }
 
     async fn key_events(&self, req: &Parts, page: u32) -> Result<ApiKeyEventPage, AppError> {

@@ -39,6 +39,10 @@ pub const REST: &[(&str, &str)] = &[
     ("POST", "/api/user/api-key"),
     ("DELETE", "/api/user/api-key"),
     ("GET", "/api/user/api-key/events"),
+    ("GET", "/api/user/api-key/health"),
+    // Browser redirects: the start answers 303 to OpenRouter, the callback 303 to settings.
+    ("POST", "/api/user/api-key/connect"),
+    ("GET", "/api/user/api-key/connect/callback"),
     ("GET", "/api/user/usage"),
     ("GET", "/api/user/usage.csv"),
     ("GET", "/api/user/spend-limit"),

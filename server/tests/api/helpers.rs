@@ -246,6 +246,8 @@ impl Settings {
             "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
             "DATABASE_URL" => Some(self.database_url.clone()),
             "OPENROUTER_BASE_URL" => Some(self.openrouter.clone()),
+            // The fake's authorisation page sits beside its API: `http://ADDR/auth`.
+            "OPENROUTER_AUTH_URL" => Some(self.openrouter.replace("/api/v1", "/auth")),
             "STUDIO_KEYRING_FILE" => Some(self.keyring.display().to_string()),
             // Every test client comes from 127.0.0.1, so the per-address and per-user limits
             // are raised; the tests of those limits set them back explicitly.

@@ -5,9 +5,11 @@
 mod ai;
 mod api_key;
 mod auth;
+mod connect;
 mod fuzz;
 mod helpers;
 mod instances;
+mod key_health;
 mod load;
 mod openapi;
 mod outage;

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde_json::json;
 
 use crate::{
-    behaviour::{authenticate, route_models, KeyKind, Markers},
+    behaviour::{asked_failure, authenticate_with, route_models, KeyKind, Markers},
     catalogue::Model,
     completion::{Answer, ChatRequest, Generation},
     errors::ApiError,
@@ -26,7 +26,7 @@ pub(crate) async fn chat_completions(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = authenticate(&headers)?;
+    let caller = authenticate_with(&state, &headers)?;
     let request = ChatRequest::parse(&body)?;
     let markers = Markers::of(&request.last_user_text());
     if markers.slow && caller.kind == KeyKind::RevokedOnCalls {
@@ -36,6 +36,12 @@ pub(crate) async fn chat_completions(
     }
     caller.may_complete(request.model_id())?;
     let model = route_models(&request.candidates(), markers.primary_down)?;
+    let prompt = request.last_user_text();
+    if let Some(failure) = asked_failure(&markers, model.id, &request.earlier_texts(), || {
+        state.seen_prompts.seen_before(&prompt)
+    }) {
+        return Err(failure);
+    }
 
     if markers.slow {
         // Holds only this request's task; others are served meanwhile.

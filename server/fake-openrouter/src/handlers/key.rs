@@ -1,6 +1,7 @@
 //! `GET /api/v1/key` (and its legacy alias `/api/v1/auth/key`): what the key may spend.
 
 use axum::{
+    extract::State,
     http::HeaderMap,
     response::{IntoResponse, Response},
     Json,
@@ -8,17 +9,22 @@ use axum::{
 use serde_json::json;
 
 use crate::{
-    behaviour::{authenticate, KeyKind},
+    behaviour::{authenticate_with, KeyKind},
     errors::ApiError,
     oversized,
+    state::AppState,
 };
 
 /// The `data` object for the caller's key, in OpenRouter's current documented shape.
 ///
 /// Live keys have a 10 USD monthly limit with 0.5 used; `0402` keys have used all 10;
-/// `0a11` keys are management keys without a limit; `b16b` keys get a 64 MiB answer.
-pub(crate) async fn key_info(headers: HeaderMap) -> Result<Response, ApiError> {
-    let caller = authenticate(&headers)?;
+/// `0a11` keys are management keys without a limit; `b16b` keys get a 64 MiB answer. Facts a
+/// test set for the key's prefix replace these.
+pub(crate) async fn key_info(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let caller = authenticate_with(&state, &headers)?;
     if caller.key.as_str().starts_with("b16b") {
         return Ok(oversized::key_info());
     }
@@ -31,7 +37,7 @@ pub(crate) async fn key_info(headers: HeaderMap) -> Result<Response, ApiError> {
         }
     };
     let limit_remaining = limit.map(|limit: f64| (limit - usage).max(0.0));
-    Ok(Json(json!({ "data": {
+    let mut data = json!({
         "label": caller.key.label(),
         "limit": limit,
         "limit_reset": limit_reset,
@@ -55,6 +61,12 @@ pub(crate) async fn key_info(headers: HeaderMap) -> Result<Response, ApiError> {
             "interval": "1h",
             "note": "This field is deprecated and safe to ignore.",
         },
-    }}))
-    .into_response())
+    });
+    if let (Some(facts), Some(object)) = (
+        state.key_facts.of(caller.key.as_str()),
+        data.as_object_mut(),
+    ) {
+        object.extend(facts.data);
+    }
+    Ok(Json(json!({ "data": data })).into_response())
 }

@@ -8,6 +8,7 @@ mod helpers;
 mod key;
 mod latency;
 mod models;
+mod oauth;
 mod recording;
 mod refusals;
 mod streaming;

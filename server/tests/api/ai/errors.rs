@@ -186,7 +186,7 @@ async fn a_stalled_upstream_is_504_within_the_timeout_and_frees_the_slot() {
         assert_eq!(status, 504, "stream: {stream}");
         assert_eq!(
             answer,
-            json!({"error": "Upstream timeout", "message": "OpenRouter did not answer in time. Please try again."})
+            json!({"error": "Upstream timeout", "message": "OpenRouter did not answer in time. Please try again.", "kind": "timeout"})
         );
     }
     let (status, _) = post_json(&app, &app.client, "/api/ai/chat", &chat("fast")).await;
@@ -212,7 +212,7 @@ async fn a_stream_that_goes_silent_ends_with_a_timeout_event() {
         last,
         &super::Event::Named(
             "error".into(),
-            json!({"error": "Upstream timeout", "message": "OpenRouter did not answer in time. Please try again."})
+            json!({"error": "Upstream timeout", "message": "OpenRouter did not answer in time. Please try again.", "kind": "timeout"})
         )
     );
 }
