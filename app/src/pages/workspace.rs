@@ -94,6 +94,9 @@ fn Editor(workspace: Workspace) -> impl IntoView {
         }
     });
     let quote = use_quote("generate_code");
+    let complete_quote = use_quote("code_completion");
+    // The server sends at most the 12,000 characters before the cursor and 4,000 after it.
+    let complete_chars = move || code.with_untracked(|c| c.chars().count()).min(16_000);
     let gen_chars = Signal::derive(move || {
         prompt.with(|p| p.chars().count()) + code.with(|c| c.chars().count())
     });
@@ -113,6 +116,9 @@ fn Editor(workspace: Workspace) -> impl IntoView {
             })
     });
     let on_complete = move |_| {
+        if !may_send(complete_quote, complete_chars(), 2) {
+            return;
+        }
         let all = code.get_untracked();
         let at = cursor(&editor)
             .map(|p| byte_offset(&all, p))
