@@ -4,7 +4,8 @@
 # `studio` (session, key decryption, limits and the usage ledger all on), side by side.
 #
 #   bash server/benches/openloop.sh                 # SQLite, rates 500 1000 2000 4000
-#   DATABASES="sqlite postgres" RATES="500 2000" DURATION=10s bash server/benches/openloop.sh
+#   DATABASES="sqlite postgres" RATES="500 2000" DURATION=10s STREAMS="1000 5000" \
+#     USERS_MANY=20 UPSTREAM_DELAY_MS=50 bash server/benches/openloop.sh
 #
 # Needs the release binaries (`cargo leptos build --release && cargo build --release -p
 # fake-openrouter`), `oha` (`cargo install oha --locked`) and, for PostgreSQL, an empty
@@ -20,6 +21,7 @@ rates="${RATES:-500 1000 2000 4000}"
 duration="${DURATION:-10s}"
 databases="${DATABASES:-sqlite}"
 users_many="${USERS_MANY:-20}"
+streams="${STREAMS:-1000 5000}"
 pg_admin="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 out="${OUT:-$target/bench/openloop-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
@@ -33,7 +35,13 @@ done
 ulimit -n 65536 2>/dev/null || true
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  case " $databases " in
+    *" postgres "*) psql "$pg_admin" -qc 'drop database if exists studio_openloop' >/dev/null 2>&1 || true ;;
+  esac
+}
 trap cleanup EXIT
 
 fake_port=3901
@@ -59,7 +67,7 @@ start_fake() { # extra args
   wait_for "$fake/models" "$fake_pid"
 }
 
-start_studio() { # database url; echoes ms from start to the first 200 on /health
+start_studio() { # database; sets studio_pid and startup_ms (start to the first 200 on /health)
   local data="$out/data-$1"
   rm -rf "$data" && mkdir -p "$data"
   local url
@@ -83,7 +91,7 @@ start_studio() { # database url; echoes ms from start to the first 200 on /healt
   studio_pid=$!
   pids+=("$studio_pid")
   wait_for "$base/health" "$studio_pid"
-  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+  startup_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
 sign_up() { # n -> prints the session cookie of a new user with a stored key
@@ -111,7 +119,7 @@ PY
 load() { # name rate url [oha args...] -> summary line
   local name="$1" rate="$2" url="$3"
   shift 3
-  oha --no-tui --output-format json -z "$duration" -q "$rate" --latency-correction \
+  oha --no-tui -w --output-format json -z "$duration" -q "$rate" --latency-correction \
     -c "$(( rate / 10 > 50 ? rate / 10 : 50 ))" "$@" "$url" >"$out/$name.json" 2>"$out/$name.err" || true
   summarise "$out/$name.json"
 }
@@ -123,7 +131,7 @@ load_users() { # name rate cookie...
   local n=$# i=0
   for cookie in "$@"; do
     i=$((i + 1))
-    oha --no-tui --output-format json -z "$duration" -q "$(( rate / n ))" --latency-correction \
+    oha --no-tui -w --output-format json -z "$duration" -q "$(( rate / n ))" --latency-correction \
       -c "$(( rate / n / 10 > 10 ? rate / n / 10 : 10 ))" -m POST -d "$chat_body" \
       -H 'content-type: application/json' -H 'sec-fetch-site: same-origin' -H "cookie: $cookie" \
       "$base/api/ai/chat" >"$out/$name-$i.json" 2>/dev/null &
@@ -196,7 +204,7 @@ report="$out/report.md"
 for db in $databases; do
   for delay in 0 ${UPSTREAM_DELAY_MS:-50}; do
     start_fake --first-byte-delay-ms "$delay"
-    startup_ms=$(start_studio "$db")
+    start_studio "$db"
     one=$(sign_up 1)
     many=()
     for i in $(seq 2 $((users_many + 1))); do many+=("$(sign_up "$i")"); done
@@ -218,7 +226,7 @@ for db in $databases; do
     done
     read -r d50 d99 <<<"$(ttfb "$fake/chat/completions" "" auth '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Say hello in Rust"}],"stream":true}')"
     read -r t50 t99 <<<"$(ttfb "$base/api/ai/chat" "$one")"
-    read -r pr p50 p99 pe <<<"$(oha --no-tui --output-format json -z "$duration" -c 32 -H "cookie: $one" \
+    read -r pr p50 p99 pe <<<"$(oha --no-tui -w --output-format json -z "$duration" -c 32 -H "cookie: $one" \
       "$base/settings" >"$out/settings-$db-$delay.json" 2>/dev/null; summarise "$out/settings-$db-$delay.json")"
     {
       echo
@@ -230,9 +238,9 @@ for db in $databases; do
   done
   # Open streams held: a fake that sends a chunk every 30 s, so every stream stays open.
   start_fake --chunk-delay-ms 30000
-  start_studio "$db" >/dev/null
+  start_studio "$db"
   holder=$(sign_up 1)
-  for n in 1000 5000; do
+  for n in $streams; do
     read -r held rss <<<"$(hold_streams "$n" "$holder")"
     echo "- $n streams asked for on $db: $held held open at once, studio resident memory $rss MB" >>"$report"
   done
