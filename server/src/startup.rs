@@ -275,7 +275,6 @@ pub fn router(state: AppState) -> Router {
             panic::catch_panics,
         ))
         .layer(middleware::from_fn(unread_body::close_if_body_unread))
-        .layer(middleware::from_fn(unread_body::read_small_bodies))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(
             crate::metrics::http::Counting {

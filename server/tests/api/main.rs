@@ -16,6 +16,7 @@ mod outage;
 mod redirects;
 mod shutdown;
 mod startup;
+mod unread_body;
 mod usage_ranges;
 mod vault;
 mod workspaces;
