@@ -5,3 +5,4 @@
 pub mod language;
 pub mod name;
 pub mod spend;
+pub mod words;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::connect_button::{ConnectButton, ConnectOutcome};
 use crate::components::error_text::ErrorText;
 use crate::components::key_log::KeyLog;
+use crate::components::when::When;
 use crate::keys::{format_hint, key_status, RemoveKey, SaveKey};
 use crate::wire::ApiKeyStatus;
 
@@ -135,11 +136,11 @@ fn KeyStatus(status: ApiKeyStatus) -> impl IntoView {
         <dl class="facts" data-testid="key-status">
             <dt>"Key"</dt><dd class="mono" data-testid="masked-key">{mask}</dd>
             <dt>"Status"</dt><dd>{state}</dd>
-            <dt>"Verified"</dt><dd>{status.verified_at.clone().unwrap_or_else(|| "never".into())}</dd>
+            <dt>"Verified"</dt><dd>{status.verified_at.clone().map_or_else(|| "never".into_any(), |at| view! { <When at/> }.into_any())}</dd>
             <dt>"Credit left"</dt><dd data-testid="credit-left">{money(facts.limit_remaining.or(facts.limit))}</dd>
             <dt>"Limit"</dt><dd>{money(facts.limit)}</dd>
             <dt>"Limit resets"</dt><dd>{facts.limit_reset.clone().unwrap_or_else(|| "never".into())}</dd>
-            <dt>"Expires"</dt><dd>{facts.expires_at.clone().unwrap_or_else(|| "never".into())}</dd>
+            <dt>"Expires"</dt><dd>{facts.expires_at.clone().map_or_else(|| "never".into_any(), |at| view! { <When at/> }.into_any())}</dd>
             <dt>"Free tier"</dt><dd>{match facts.is_free_tier { Some(true) => "yes", Some(false) => "no", None => "unknown" }}</dd>
         </dl>
     }

@@ -1,6 +1,17 @@
 use leptos::prelude::*;
 
 use crate::auth::{list_sessions, EndOtherSessions, EndSession};
+use crate::components::when::When;
+use crate::rules::words;
+
+/// "Chrome on Linux, 127.0.0.1".
+fn where_from(user_agent: Option<&str>, ip: Option<&str>) -> String {
+    let device = words::device(user_agent.unwrap_or_default());
+    match ip {
+        Some(ip) if !ip.is_empty() => format!("{device}, {ip}"),
+        _ => device,
+    }
+}
 
 /// The user's signed-in sessions, with "sign out" per session and everywhere else.
 #[component]
@@ -22,8 +33,8 @@ pub fn SessionList() -> impl IntoView {
                                 let id = s.id.clone();
                                 view! {
                                     <li>
-                                        <span>{s.user_agent.unwrap_or_else(|| "Unknown browser".into())}</span>
-                                        <span class="hint">" · since " {s.created_at} " · last seen " {s.last_seen_at}</span>
+                                        <span data-testid="session-device">{where_from(s.user_agent.as_deref(), s.ip.as_deref())}</span>
+                                        <span class="hint">" · signed in " <When at=s.created_at/> " · last seen " <When at=s.last_seen_at/></span>
                                         {if s.current {
                                             view! { <strong>" (this browser)"</strong> }.into_any()
                                         } else {

@@ -35,6 +35,8 @@ pub struct SessionInfo {
     pub last_seen_at: String,
     /// The browser, as it identified itself at sign-in.
     pub user_agent: Option<String>,
+    /// The address it signed in from.
+    pub ip: Option<String>,
     /// Whether this is the session making the request.
     pub current: bool,
 }

@@ -107,6 +107,7 @@ pub async fn list_sessions(
             created_at: r.created_at.to_rfc3339(),
             last_seen_at: r.last_seen_at.to_rfc3339(),
             user_agent: r.user_agent,
+            ip: r.ip,
         })
         .collect())
 }

@@ -303,6 +303,8 @@ async fn the_session_list_shows_only_my_sessions_and_another_users_id_is_404() {
     let mine = list["sessions"].as_array().unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["current"], true);
+    // Where it signed in from, for the list's "Chrome on Linux, 127.0.0.1".
+    assert_eq!(mine[0]["ip"], "127.0.0.1", "{list}");
     let b_list: Value = b
         .get(app.url("/api/auth/sessions"))
         .send()
