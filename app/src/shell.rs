@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::AuthActions;
-use crate::components::user_menu::UserMenu;
+use crate::components::top_bar::TopBar;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::settings::SettingsPage;
@@ -53,17 +53,8 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/studio.css"/>
         <Title text="AiAppsy Web Studio"/>
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">"AiAppsy Web Studio"</a>
-                <nav aria-label="Main">
-                    <A href="/">"Home"</A>
-                    <A href="/studio">"Studio"</A>
-                    <A href="/usage">"Usage"</A>
-                    <A href="/settings">"Settings"</A>
-                </nav>
-                <UserMenu/>
-            </header>
-            <main id="main">
+            <TopBar/>
+            <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/signin") view=SignInPage/>

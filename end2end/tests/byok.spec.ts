@@ -68,6 +68,9 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
   await expect(settings.keyInput).toHaveValue("");
   await expect(settings.status).toContainText("Credit left");
   await expect(page.getByTestId("key-log")).toContainText("set");
+  await expect(page.getByTestId("key-log").locator("time").first()).toHaveText(/just now|minute/);
+  // The session list names the browser and its address, not a raw user-agent string.
+  await expect(page.getByTestId("session-device").first()).toHaveText(/^Chrome on Linux, (127\.0\.0\.1|::1)$/);
   expect(await page.content()).not.toContain(SECRET_PART);
   await page.screenshot({ path: testInfo.outputPath("settings.png"), fullPage: true });
 
@@ -105,10 +108,17 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
 
   // The usage page shows those calls.
   await page.goto("/usage");
-  await expect(page.getByTestId("usage-calls")).toContainText("chat");
-  await expect(page.getByTestId("usage-by-feature")).toContainText("code_completion");
-  await expect(page.getByTestId("usage-by-feature")).toContainText("generate_code");
-  await expect(page.getByTestId("usage-chart")).toBeVisible();
+  await expect(page.getByTestId("usage-calls")).toContainText("Chat");
+  await expect(page.getByTestId("usage-by-feature")).toContainText("Code completion");
+  await expect(page.getByTestId("usage-by-feature")).toContainText("Code generation");
+  await expect(page.getByTestId("usage-calls")).not.toContainText("code_completion");
+  // Times read as words once the page is hydrated, the exact time on hover.
+  await expect(page.getByTestId("usage-calls").locator("time").first()).toHaveText(/just now|minute/);
+  await expect(page.getByTestId("usage-calls").locator("time").first()).toHaveAttribute("title", /\d/);
+  const chart = page.getByTestId("usage-chart");
+  await expect(chart).toBeVisible();
+  await expect(chart.getByTestId("chart-legend")).toContainText("Code completion");
+  await expect(chart.getByTestId("chart-segment").first().locator("title")).toHaveText(/(Chat|Code (completion|generation)): \$/);
   await page.screenshot({ path: testInfo.outputPath("usage.png"), fullPage: true });
 
   // Removing the key brings the setup prompt back.
