@@ -5,9 +5,11 @@ use leptos::prelude::*;
 
 use crate::components::connect_button::ConnectButton;
 use crate::components::key_health::KeyHealthBanner;
+use crate::components::model_picker::ModelPicker;
 use crate::components::recovery::{Recovery, RecoveryBar};
-use crate::components::spend_estimate::{use_quote, CostEstimate};
+use crate::components::spend_estimate::{use_quote_after, CostEstimate};
 use crate::keys::key_status;
+use crate::spend::{get_model_preferences, save_model_preferences};
 
 const DRAFT_KEY: &str = "studio.assistant.draft";
 
@@ -33,7 +35,26 @@ pub fn AiAssistant() -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let quote = use_quote("chat");
+    // The model for chat: the user's default, changed here and kept as the default.
+    let model = RwSignal::new(None::<String>);
+    let prefs = Resource::new(|| (), |_| get_model_preferences());
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = prefs.get() {
+            model.set(p.chat);
+        }
+    });
+    let keep_model = Action::new(move |chosen: &Option<String>| {
+        let chosen = chosen.clone();
+        async move {
+            let mut p = get_model_preferences().await?;
+            p.chat = chosen;
+            // Absent: the fallbacks and the threshold are left as they are.
+            p.fallbacks = None;
+            p.confirm_above_usd = None;
+            save_model_preferences(p).await
+        }
+    });
+    let quote = use_quote_after("chat", keep_model.version().into());
     let chars = Signal::derive(move || {
         let past: usize = turns.with(|t| {
             t.iter()
@@ -56,11 +77,17 @@ pub fn AiAssistant() -> impl IntoView {
         next_id.set(id + 1);
         id
     };
+    // A turn's signals belong to the panel. An event handler runs under the owner of the view it
+    // sits in, and the recovery bar's view is dropped as soon as its offer is taken, taking
+    // anything created under it along: an answer started from "Continue" would stream into
+    // disposed signals and never show.
+    let panel = StoredValue::new(Owner::current().unwrap_or_default());
     let recovery = RwSignal::new(None::<Recovery>);
     let retried = RwSignal::new(false);
     let health_refresh = RwSignal::new(0u32);
     // Asks for an answer to the conversation as it stands (its last turn the user's).
-    let run = move |model: Option<String>| {
+    let run = move |asked_for: Option<String>| {
+        let model = asked_for.or_else(|| model.get_untracked());
         error.set(None);
         recovery.set(None);
         busy.set(true);
@@ -70,8 +97,8 @@ pub fn AiAssistant() -> impl IntoView {
             .filter(|t| !(t.role == "assistant" && t.content.get_untracked().is_empty()))
             .map(|t| (t.role.to_owned(), t.content.get_untracked()))
             .collect();
-        let reply = RwSignal::new(String::new());
-        let meta = RwSignal::new(None::<String>);
+        let reply = in_panel(panel, String::new());
+        let meta = in_panel(panel, None::<String>);
         turns.update(|t| {
             let n = fresh_id();
             t.push(Turn {
@@ -106,8 +133,8 @@ pub fn AiAssistant() -> impl IntoView {
             t.push(Turn {
                 id: n,
                 role: "user",
-                content: RwSignal::new(text),
-                meta: RwSignal::new(None),
+                content: in_panel(panel, text),
+                meta: in_panel(panel, None),
             });
         });
     };
@@ -196,6 +223,10 @@ pub fn AiAssistant() -> impl IntoView {
             </ol>
             <p class="error" role="alert" data-testid="assistant-error">{move || error.get()}</p>
             <RecoveryBar recovery=recovery act=act/>
+            <ModelPicker value=model label="Model" id="assistant" on_pick=move |m| { keep_model.dispatch(m); }/>
+            <p class="error" role="alert" data-testid="model-error">
+                {move || keep_model.value().get().and_then(Result::err).map(|e| e.body.message)}
+            </p>
             <form on:submit=move |ev| { ev.prevent_default(); send(); }>
                 <label for="assistant-input">"Ask the assistant"</label>
                 <textarea
@@ -228,6 +259,11 @@ pub fn AiAssistant() -> impl IntoView {
 
 mod stream;
 use stream::{stream_chat, Signals};
+
+/// A signal owned by the panel (`panel`), whichever handler creates it.
+fn in_panel<T: Send + Sync + 'static>(panel: StoredValue<Owner>, value: T) -> RwSignal<T> {
+    panel.with_value(|owner| owner.with(|| RwSignal::new(value)))
+}
 
 /// Runs `then` in a second (in the browser).
 fn tick(then: impl FnOnce() + 'static) {

@@ -87,21 +87,8 @@ pub fn RecoveryBar(
 
 /// The id of a free model the caller may use (`:free`, or priced at zero), from
 /// `GET /api/ai/models`.
-#[cfg(feature = "hydrate")]
 pub async fn free_model() -> Option<String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window()?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("/api/ai/models"))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let text = JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    let list: crate::wire::AiModelList = serde_json::from_str(&text).ok()?;
+    let list = crate::components::model_picker::models().await?;
     list.models
         .into_iter()
         .find(|m| {

@@ -9,9 +9,21 @@ use crate::rules::spend::usd;
 use crate::spend::quote_cost;
 use crate::wire::{AiUsage, CostQuote};
 
-/// The quote's prices for `feature` (`chat`, `code_completion`, `generate_code`), fetched once.
+/// The quote's prices for `feature` (`chat`, `code_completion`, `generate_code`) with the
+/// user's default model, fetched once.
 pub fn use_quote(feature: &'static str) -> Resource<Result<CostQuote, AppError>> {
     Resource::new(|| (), move |_| quote_cost(feature.to_owned(), 0, 1, None))
+}
+
+/// The same, fetched again each time `changed` does (after the default model changed).
+pub fn use_quote_after(
+    feature: &'static str,
+    changed: Signal<usize>,
+) -> Resource<Result<CostQuote, AppError>> {
+    Resource::new(
+        move || changed.get(),
+        move |_| quote_cost(feature.to_owned(), 0, 1, None),
+    )
 }
 
 /// "Estimated cost with openai/gpt-4o-mini: $0.00001 to $0.0049".
