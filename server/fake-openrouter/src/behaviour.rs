@@ -146,6 +146,9 @@ pub(crate) struct Markers {
     pub(crate) midstream_fail: bool,
     /// `SLOW`: the answer is held for the configured slow delay.
     pub(crate) slow: bool,
+    /// `TRICKLE`: a stream's chunks come [`crate::streaming::TRICKLE`] apart (to stop one
+    /// mid-answer).
+    pub(crate) trickle: bool,
     /// `PRIMARY_DOWN`: the first model tried is down, so a fallback answers.
     pub(crate) primary_down: bool,
     /// `OVERSIZED_BODY`: a completion of 64 MiB, or when streaming a data line of 64 MiB.
@@ -175,6 +178,7 @@ impl Markers {
         Self {
             midstream_fail: prompt.contains("MIDSTREAM_FAIL"),
             slow: prompt.contains("SLOW"),
+            trickle: prompt.contains("TRICKLE"),
             primary_down: prompt.contains("PRIMARY_DOWN"),
             oversized_body: prompt.contains("OVERSIZED_BODY"),
             oversized_error: prompt.contains("OVERSIZED_ERROR"),

@@ -45,6 +45,7 @@ Prompt markers (in the last user message):
                                 finish_reason \"error\", and no [DONE]; otherwise 502
   SLOW                          held for --slow-delay-ms before answering (other requests
                                 are served meanwhile)
+  TRICKLE                       streaming: the chunks come at least 500 ms apart
   PRIMARY_DOWN                  the first model tried is down (502), so the next one in
                                 `models` answers; without one, the 502 is returned
   OVERSIZED_BODY                a 64 MiB completion; streaming: a 64 MiB data line
@@ -159,6 +160,7 @@ mod tests {
             "redirect/model",
             "MIDSTREAM_FAIL",
             "SLOW",
+            "TRICKLE",
             "PRIMARY_DOWN",
             "models: [a, b, ...]",
             "/__fake/requests",

@@ -64,17 +64,26 @@ impl ChunkHeader<'_> {
     }
 }
 
-/// The streamed response to a chat request.
+/// The least time between the chunks of a stream asked for with `TRICKLE`.
+pub(crate) const TRICKLE: Duration = Duration::from_millis(500);
+
+/// The streamed response to a chat request; `trickle` spaces its chunks at least
+/// [`TRICKLE`] apart.
 pub(crate) fn respond(
     state: &AppState,
     generation: &Generation,
     model: &Model,
     answer: &Answer,
     fail_midstream: bool,
+    trickle: bool,
 ) -> Response {
     let header = ChunkHeader { generation, model };
     let first = state.config.first_byte_delay;
-    let between = state.config.chunk_delay;
+    let between = if trickle {
+        state.config.chunk_delay.max(TRICKLE)
+    } else {
+        state.config.chunk_delay
+    };
 
     let mut plan: Vec<(Duration, Bytes)> = vec![
         (

@@ -66,6 +66,7 @@ pub(crate) async fn chat_completions(
             model,
             &answer,
             markers.midstream_fail,
+            markers.trickle,
         ));
     }
     if markers.midstream_fail {
