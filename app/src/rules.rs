@@ -2,6 +2,7 @@
 //! `app` compiles for both, so a rule here can hint in a form and be enforced by the server with
 //! the same code. The key format is [`crate::keys::format`], beside the key's server functions.
 
+pub mod excerpt;
 pub mod language;
 pub mod name;
 pub mod spend;

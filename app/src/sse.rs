@@ -24,13 +24,16 @@ mod client {
         Error(u16, String),
     }
 
-    /// POSTs `body` (JSON) to `url` and calls `on_event` for each event as it arrives.
+    /// POSTs `body` (JSON) to `url` and calls `on_event` for each event as it arrives, until
+    /// the stream ends or `stop` is aborted (then the answer is an error).
     pub async fn post(
         url: &str,
         body: &str,
+        stop: &web_sys::AbortSignal,
         mut on_event: impl FnMut(Event),
     ) -> Result<Answer, JsValue> {
         let init = RequestInit::new();
+        init.set_signal(Some(stop));
         init.set_method("POST");
         init.set_credentials(RequestCredentials::SameOrigin);
         init.set_body(&JsValue::from_str(body));

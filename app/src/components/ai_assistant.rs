@@ -9,6 +9,7 @@ use crate::components::model_picker::ModelPicker;
 use crate::components::recovery::{Recovery, RecoveryBar};
 use crate::components::spend_estimate::{use_quote_after, CostEstimate};
 use crate::keys::key_status;
+use crate::rules::excerpt::Excerpt;
 use crate::spend::{get_model_preferences, save_model_preferences};
 
 const DRAFT_KEY: &str = "studio.assistant.draft";
@@ -24,17 +25,50 @@ pub struct Turn {
     pub content: RwSignal<String>,
     /// For an answer: its real cost and tokens, once OpenRouter reported them.
     pub meta: RwSignal<Option<String>>,
+    /// For a prompt sent with the open file: the system message that carried it.
+    pub context: Option<String>,
+    /// And what it carried, for people: "lines 1–3 of adder (45 characters)".
+    pub note: Option<String>,
 }
 
-/// The assistant panel.
+/// The file open beside the assistant, which a question may include.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenFile {
+    /// The workspace's name.
+    pub name: String,
+    /// Its language.
+    pub language: String,
+    /// The part that would be sent (the selection, or the file cut to size).
+    pub excerpt: Option<Excerpt>,
+}
+
+impl OpenFile {
+    /// The system message that carries the excerpt, and its description.
+    fn message(&self) -> Option<(String, String)> {
+        let e = self.excerpt.as_ref()?;
+        let what = e.describe();
+        let text = format!(
+            "The user is working on \"{}\" ({}). Their question is about this code, {what}:\n```{}\n{}\n```",
+            self.name, self.language, self.language, e.text
+        );
+        Some((text, format!("{what} of {}", self.name)))
+    }
+}
+
+/// The assistant panel; beside an editor, `file` is the file open in it.
 #[component]
-pub fn AiAssistant() -> impl IntoView {
+pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> impl IntoView {
     let status = Resource::new(|| (), |_| key_status());
     let has_key = move || status.get().and_then(Result::ok).map(|s| s.has_api_key);
     let turns = RwSignal::new(Vec::<Turn>::new());
     let draft = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let include = RwSignal::new(false);
+    let included = move || {
+        file.filter(|_| include.get())
+            .and_then(|f| f.with(OpenFile::message))
+    };
     // The model for chat: the user's default, changed here and kept as the default.
     let model = RwSignal::new(None::<String>);
     let prefs = Resource::new(|| (), |_| get_model_preferences());
@@ -61,7 +95,8 @@ pub fn AiAssistant() -> impl IntoView {
                 .map(|t| t.content.with(|c| c.chars().count()))
                 .sum()
         });
-        past + draft.with(|d| d.chars().count())
+        let code = included().map_or(0, |(text, _)| text.chars().count());
+        past + draft.with(|d| d.chars().count()) + code
     });
     let messages = Signal::derive(move || turns.with(Vec::len) + 1);
     Effect::new(move |_| {
@@ -83,6 +118,8 @@ pub fn AiAssistant() -> impl IntoView {
     // disposed signals and never show.
     let panel = StoredValue::new(Owner::current().unwrap_or_default());
     let recovery = RwSignal::new(None::<Recovery>);
+    let stopper = Stopper::new();
+    let input_ref = NodeRef::<leptos::html::Textarea>::new();
     let retried = RwSignal::new(false);
     let health_refresh = RwSignal::new(0u32);
     // Asks for an answer to the conversation as it stands (its last turn the user's).
@@ -91,12 +128,19 @@ pub fn AiAssistant() -> impl IntoView {
         error.set(None);
         recovery.set(None);
         busy.set(true);
-        let history: Vec<(String, String)> = turns
-            .get_untracked()
-            .iter()
-            .filter(|t| !(t.role == "assistant" && t.content.get_untracked().is_empty()))
-            .map(|t| (t.role.to_owned(), t.content.get_untracked()))
-            .collect();
+        let all = turns.get_untracked();
+        // Only the latest prompt's code goes: an earlier copy of the file is out of date.
+        let latest_context = all.iter().rposition(|t| t.context.is_some());
+        let mut history: Vec<(String, String)> = Vec::new();
+        for (i, t) in all.iter().enumerate() {
+            if t.role == "assistant" && t.content.get_untracked().is_empty() {
+                continue;
+            }
+            if let (Some(context), Some(true)) = (&t.context, latest_context.map(|l| l == i)) {
+                history.push(("system".to_owned(), context.clone()));
+            }
+            history.push((t.role.to_owned(), t.content.get_untracked()));
+        }
         let reply = in_panel(panel, String::new());
         let meta = in_panel(panel, None::<String>);
         turns.update(|t| {
@@ -106,6 +150,8 @@ pub fn AiAssistant() -> impl IntoView {
                 role: "assistant",
                 content: reply,
                 meta,
+                context: None,
+                note: None,
             });
         });
         let asked = model
@@ -122,10 +168,12 @@ pub fn AiAssistant() -> impl IntoView {
                 recovery,
                 retried,
             },
+            stopper,
             on_fail,
         );
     };
-    let push_user = move |text: String| {
+    let push_user = move |text: String, with: Option<(String, String)>| {
+        let (context, note) = with.unzip();
         turns.update(|t| {
             // An answer that never started is not kept.
             t.retain(|turn| !(turn.role == "assistant" && turn.content.get_untracked().is_empty()));
@@ -135,6 +183,8 @@ pub fn AiAssistant() -> impl IntoView {
                 role: "user",
                 content: in_panel(panel, text),
                 meta: in_panel(panel, None),
+                context,
+                note,
             });
         });
     };
@@ -148,7 +198,7 @@ pub fn AiAssistant() -> impl IntoView {
             return;
         }
         retried.set(false);
-        push_user(text);
+        push_user(text, included());
         draft.set(String::new());
         storage_set(DRAFT_KEY, "");
         run(None);
@@ -162,6 +212,48 @@ pub fn AiAssistant() -> impl IntoView {
             }
         });
     };
+    // The last answer again, from the same conversation.
+    let regenerate = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        turns.update(|t| {
+            if t.last().is_some_and(|l| l.role == "assistant") {
+                t.pop();
+            }
+        });
+        retried.set(false);
+        run(None);
+    };
+    // The last prompt back in the box, its exchange out of the conversation, to change and send.
+    let edit_last = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let mut text = None;
+        turns.update(|t| {
+            if let Some(i) = t.iter().rposition(|turn| turn.role == "user") {
+                text = Some(t[i].content.get_untracked());
+                t.truncate(i);
+            }
+        });
+        if let Some(text) = text {
+            storage_set(DRAFT_KEY, &text);
+            draft.set(text);
+            error.set(None);
+            recovery.set(None);
+            if let Some(el) = input_ref.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+    };
+    let answered = move || {
+        !busy.get()
+            && turns.with(|t| {
+                t.last()
+                    .is_some_and(|l| l.role == "assistant" && !l.content.with(String::is_empty))
+            })
+    };
     let act = move |r: Recovery| match r {
         Recovery::FreeModel => {
             drop_failed_reply();
@@ -169,7 +261,10 @@ pub fn AiAssistant() -> impl IntoView {
         }
         Recovery::Countdown(_) => {}
         Recovery::Continue => {
-            push_user("Please continue exactly where your last answer stopped.".into());
+            push_user(
+                "Please continue exactly where your last answer stopped.".into(),
+                None,
+            );
             run(None);
         }
         Recovery::DropOldest => {
@@ -198,8 +293,68 @@ pub fn AiAssistant() -> impl IntoView {
             });
         }
     });
+    // Its own view (and type): the whole panel in one type is deeper than rustc allows.
+    let composer = view! {
+        <form on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <label for="assistant-input">"Ask the assistant"</label>
+            <textarea
+                id="assistant-input"
+                rows="3"
+                node_ref=input_ref
+                aria-describedby="assistant-keys"
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                        ev.prevent_default();
+                        send();
+                    }
+                }
+                prop:value=move || draft.get()
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    storage_set(DRAFT_KEY, &v);
+                    draft.set(v);
+                }
+            ></textarea>
+            {file.map(|f| view! {
+                <p class="include-code">
+                    <label>
+                        <input type="checkbox" data-testid="include-code"
+                            prop:checked=move || include.get()
+                            on:change=move |ev| include.set(event_target_checked(&ev))/>
+                        " Include the code"
+                    </label>
+                    <span class="hint" data-testid="included-part">
+                        {move || f.with(|f| match &f.excerpt {
+                            Some(e) => format!(" Sends {} of {}.", e.describe(), f.name),
+                            None => " The file is empty.".to_owned(),
+                        })}
+                    </span>
+                </p>
+            })}
+            <CostEstimate quote chars messages/>
+            <Transition fallback=|| ()>
+                {move || {
+                    let ready = has_key() == Some(true);
+                    view! {
+                        <p>
+                            <button type="submit" class="button" disabled=move || busy.get() || !ready>
+                                {move || if busy.get() { "Answering…" } else { "Send" }}
+                            </button>
+                            <Show when=move || busy.get()>
+                                <button type="button" class="button secondary" data-testid="stop-answer"
+                                    on:click=move |_| stopper.stop()>"Stop"</button>
+                            </Show>
+                            <span class="hint" id="assistant-keys">" Ctrl+Enter sends, Escape stops."</span>
+                        </p>
+                    }
+                }}
+            </Transition>
+        </form>
+    }
+    .into_any();
     view! {
-        <section class="card assistant" aria-labelledby="assistant-heading" data-testid="ai-assistant">
+        <section class="card assistant" aria-labelledby="assistant-heading" data-testid="ai-assistant"
+            on:keydown=move |ev| if ev.key() == "Escape" && busy.get_untracked() { stopper.stop(); }>
             <h2 id="assistant-heading">"AI assistant"</h2>
             <KeyHealthBanner compact=true refresh=health_refresh/>
             <Transition fallback=|| ()>
@@ -217,48 +372,32 @@ pub fn AiAssistant() -> impl IntoView {
                     <li class=format!("turn {}", turn.role) data-role=turn.role>
                         <span class="who">{if turn.role == "user" { "You" } else { "Assistant" }}</span>
                         <p class="text">{move || turn.content.get()}</p>
+                        {turn.note.clone().map(|note| view! {
+                            <p class="hint turn-note" data-testid="turn-context">{format!("With {note}")}</p>
+                        })}
                         <p class="hint answer-cost" data-testid="answer-cost">{move || turn.meta.get()}</p>
                     </li>
                 </For>
             </ol>
+            <Show when=answered>
+                <p class="answer-actions">
+                    <button type="button" class="button secondary" data-testid="regenerate" on:click=move |_| regenerate()>"Regenerate"</button>
+                    <button type="button" class="button secondary" data-testid="edit-last" on:click=move |_| edit_last()>"Edit last prompt"</button>
+                </p>
+            </Show>
             <p class="error" role="alert" data-testid="assistant-error">{move || error.get()}</p>
             <RecoveryBar recovery=recovery act=act/>
             <ModelPicker value=model label="Model" id="assistant" on_pick=move |m| { keep_model.dispatch(m); }/>
             <p class="error" role="alert" data-testid="model-error">
                 {move || keep_model.value().get().and_then(Result::err).map(|e| e.body.message)}
             </p>
-            <form on:submit=move |ev| { ev.prevent_default(); send(); }>
-                <label for="assistant-input">"Ask the assistant"</label>
-                <textarea
-                    id="assistant-input"
-                    rows="3"
-                    prop:value=move || draft.get()
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        storage_set(DRAFT_KEY, &v);
-                        draft.set(v);
-                    }
-                ></textarea>
-                <CostEstimate quote chars messages/>
-                <Transition fallback=|| ()>
-                    {move || {
-                        let ready = has_key() == Some(true);
-                        view! {
-                            <p>
-                                <button type="submit" class="button" disabled=move || busy.get() || !ready>
-                                    {move || if busy.get() { "Answering…" } else { "Send" }}
-                                </button>
-                            </p>
-                        }
-                    }}
-                </Transition>
-            </form>
+            {composer}
         </section>
     }
 }
 
 mod stream;
-use stream::{stream_chat, Signals};
+use stream::{stream_chat, Signals, Stopper};
 
 /// A signal owned by the panel (`panel`), whichever handler creates it.
 fn in_panel<T: Send + Sync + 'static>(panel: StoredValue<Owner>, value: T) -> RwSignal<T> {

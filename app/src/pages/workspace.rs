@@ -1,13 +1,16 @@
 //! `/studio/{workspace}`: the code editor, where "Complete" inserts a completion at the cursor
-//! and "Generate" writes code from a prompt; the code is saved to the workspace.
+//! and "Generate" writes code from a prompt, and beside it the assistant, which a question can
+//! hand the code (or the selection) to; the code is saved to the workspace.
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::ai::{CompleteCode, GenerateCode};
+use crate::components::ai_assistant::{AiAssistant, OpenFile};
 use crate::components::error_text::ErrorText;
 use crate::components::spend_estimate::{answer_cost, may_send, use_quote, CostEstimate};
+use crate::rules::excerpt::excerpt;
 use crate::wire::{CodeCompletionRequest, GenerateCodeRequest, Workspace};
 use crate::workspaces::{get_workspace, SaveWorkspaceCode};
 
@@ -48,6 +51,20 @@ fn cursor(node: &NodeRef<html::Textarea>) -> Option<usize> {
 
 #[cfg(not(feature = "hydrate"))]
 fn cursor(_: &NodeRef<html::Textarea>) -> Option<usize> {
+    None
+}
+
+/// The selection's start and end, in UTF-16 units as the browser reports them.
+#[cfg(feature = "hydrate")]
+fn selection(node: &NodeRef<html::Textarea>) -> Option<(usize, usize)> {
+    let t = node.get_untracked()?;
+    let start = t.selection_start().ok().flatten()?;
+    let end = t.selection_end().ok().flatten()?;
+    Some((start as usize, end as usize))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn selection(_: &NodeRef<html::Textarea>) -> Option<(usize, usize)> {
     None
 }
 
@@ -157,14 +174,35 @@ fn Editor(workspace: Workspace) -> impl IntoView {
         });
     };
     let busy = move || complete.pending().get() || generate.pending().get();
+    // The selection in bytes, kept as the user moves in the editor.
+    let selected = RwSignal::new((0usize, 0usize));
+    let track = move || {
+        if let Some((start, end)) = selection(&editor) {
+            let bytes = code.with_untracked(|c| (byte_offset(c, start), byte_offset(c, end)));
+            selected.set(bytes);
+        }
+    };
+    let name = workspace.summary.name.clone();
+    let file = Signal::derive(move || {
+        let (start, end) = selected.get();
+        OpenFile {
+            name: name.clone(),
+            language: language.get_value(),
+            excerpt: code.with(|c| excerpt(c, start, end)),
+        }
+    });
     view! {
         <h1>{workspace.summary.name.clone()}</h1>
         <p class="hint">{language.get_value()} " · " <a href="/studio">"All workspaces"</a></p>
+        <div class="studio workspace">
         <section class="card editor">
             <label for="code">"Code"</label>
             <textarea id="code" node_ref=editor rows="18" spellcheck="false" data-testid="code-editor"
                 prop:value=move || code.get()
-                on:input=move |ev| { code.set(event_target_value(&ev)); saved.set(false); }
+                on:input=move |ev| { code.set(event_target_value(&ev)); saved.set(false); track(); }
+                on:select=move |_| track()
+                on:keyup=move |_| track()
+                on:mouseup=move |_| track()
             ></textarea>
             <div class="toolbar">
                 <button type="button" class="button" on:click=on_complete disabled=busy data-testid="complete">
@@ -185,6 +223,8 @@ fn Editor(workspace: Workspace) -> impl IntoView {
             <p class="hint" data-testid="workspace-cost">{move || cost.get()}</p>
             <ErrorText error/>
         </section>
+        <AiAssistant file/>
+        </div>
     }
 }
 

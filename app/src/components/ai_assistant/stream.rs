@@ -22,6 +22,35 @@ pub(super) struct Signals {
     pub retried: RwSignal<bool>,
 }
 
+/// Stops the answer that is streaming: its request is aborted, so the server drops OpenRouter's
+/// stream and records what had been produced. The text so far stays.
+#[derive(Clone, Copy)]
+pub(super) struct Stopper {
+    #[cfg(feature = "hydrate")]
+    current: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
+    /// Whether the user stopped the latest answer.
+    stopped: RwSignal<bool>,
+}
+
+impl Stopper {
+    pub(super) fn new() -> Self {
+        Self {
+            #[cfg(feature = "hydrate")]
+            current: StoredValue::new_local(None),
+            stopped: RwSignal::new(false),
+        }
+    }
+
+    /// Stops the answer streaming now, if one is.
+    pub(super) fn stop(self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(c) = self.current.get_value() {
+            self.stopped.set(true);
+            c.abort();
+        }
+    }
+}
+
 /// Streams one answer to `history` into `reply`, with `model` when the user chose one.
 #[cfg(feature = "hydrate")]
 pub(super) fn stream_chat(
@@ -34,6 +63,7 @@ pub(super) fn stream_chat(
         recovery,
         retried,
     }: Signals,
+    stopper: Stopper,
     on_fail: impl Fn() + 'static,
 ) {
     use super::describe;
@@ -61,33 +91,43 @@ pub(super) fn stream_chat(
             retried.get_untracked(),
         ));
     };
+    let Ok(controller) = web_sys::AbortController::new() else {
+        error.set(Some("This browser cannot stream answers.".into()));
+        busy.set(false);
+        return;
+    };
+    stopper.stopped.set(false);
+    stopper.current.set_value(Some(controller.clone()));
     leptos::task::spawn_local(async move {
-        let outcome = post("/api/ai/chat", &body, |event| match event.name.as_str() {
-            "delta" => {
-                let piece = serde_json::from_str::<serde_json::Value>(&event.data)
-                    .ok()
-                    .and_then(|v| v.get("content").and_then(|c| c.as_str()).map(str::to_owned))
-                    .unwrap_or_default();
-                reply.update(|r| r.push_str(&piece));
-            }
-            "done" => {
-                if let Ok(done) = serde_json::from_str::<crate::wire::StreamDone>(&event.data) {
-                    meta.set(Some(crate::components::spend_estimate::answer_cost(
-                        &done.usage,
-                        &done.model,
-                        asked.as_deref(),
-                    )));
+        let signal = controller.signal();
+        let outcome = post("/api/ai/chat", &body, &signal, |event| {
+            match event.name.as_str() {
+                "delta" => {
+                    let piece = serde_json::from_str::<serde_json::Value>(&event.data)
+                        .ok()
+                        .and_then(|v| v.get("content").and_then(|c| c.as_str()).map(str::to_owned))
+                        .unwrap_or_default();
+                    reply.update(|r| r.push_str(&piece));
                 }
+                "done" => {
+                    if let Ok(done) = serde_json::from_str::<crate::wire::StreamDone>(&event.data) {
+                        meta.set(Some(crate::components::spend_estimate::answer_cost(
+                            &done.usage,
+                            &done.model,
+                            asked.as_deref(),
+                        )));
+                    }
+                }
+                "error" => {
+                    let e: Option<ApiError> = serde_json::from_str(&event.data).ok();
+                    offer(&e);
+                    error.set(Some(
+                        e.map(describe)
+                            .unwrap_or_else(|| "The answer stopped early.".into()),
+                    ));
+                }
+                _ => {}
             }
-            "error" => {
-                let e: Option<ApiError> = serde_json::from_str(&event.data).ok();
-                offer(&e);
-                error.set(Some(
-                    e.map(describe)
-                        .unwrap_or_else(|| "The answer stopped early.".into()),
-                ));
-            }
-            _ => {}
         })
         .await;
         match outcome {
@@ -101,10 +141,14 @@ pub(super) fn stream_chat(
                         .unwrap_or_else(|| "The assistant could not answer.".into()),
                 ));
             }
+            Err(_) if stopper.stopped.get_untracked() => {
+                meta.set(Some("Stopped.".into()));
+            }
             Err(_) => error.set(Some(
                 "Could not reach the server. Check your connection.".into(),
             )),
         }
+        stopper.current.set_value(None);
         busy.set(false);
     });
 }
@@ -116,6 +160,7 @@ pub(super) fn stream_chat(
     _: Option<String>,
     _: Reply,
     _: Signals,
+    _: Stopper,
     _: impl Fn() + 'static,
 ) {
 }

@@ -1,0 +1,75 @@
+import { expect, test, type Page } from "@playwright/test";
+import { fakeRoot } from "../playwright.config";
+import { waitForHydration } from "./pages/auth";
+import { shoot } from "./pages/shots";
+import { fakeKey, signedUpWithKey } from "./pages/journey";
+import { StudioPage } from "./pages/studio";
+import { WorkspacePage } from "./pages/workspace";
+
+const KEY = fakeKey("5eed");
+const CODE = "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n";
+
+/** The messages of the last chat completion the fake received. */
+async function lastChat(page: Page): Promise<{ role: string; content: string }[]> {
+  const res = await page.request.get(`${fakeRoot}/__fake/requests`);
+  const log = (await res.json()) as { path: string; body: { messages?: { role: string; content: string }[] } }[];
+  const chats = log.filter((r) => r.path === "/api/v1/chat/completions");
+  return chats[chats.length - 1]?.body.messages ?? [];
+}
+
+test("the workspace page has the editor and the assistant side by side, and a question can take the code or the selection", async ({ page }) => {
+  await signedUpWithKey(page, "pair", KEY);
+  await page.goto("/studio");
+  await waitForHydration(page);
+  const ws = new WorkspacePage(page);
+  await ws.create("adder");
+  await ws.open("adder");
+  await ws.write(CODE, 0);
+
+  const studio = new StudioPage(page);
+  const editorBox = (await ws.editor.boundingBox())!;
+  const panelBox = (await page.getByTestId("ai-assistant").boundingBox())!;
+  expect(panelBox.x).toBeGreaterThan(editorBox.x + editorBox.width - 1); // beside, at 1280 px
+
+  // Without the box ticked, no code goes.
+  await studio.input.fill("hello");
+  await studio.send.click();
+  await expect(studio.lastReply()).toContainText("Echo: hello");
+  expect((await lastChat(page)).some((m) => m.role === "system" && m.content.includes("a + b"))).toBe(false);
+
+  // The whole file, its size shown before sending.
+  await page.getByTestId("include-code").check();
+  await expect(page.getByTestId("included-part")).toHaveText("Sends lines 1–3 (44 characters) of adder.");
+  await studio.input.fill("what does this do");
+  await studio.send.click();
+  await expect(studio.lastReply()).toContainText("Echo: what does this do");
+  await expect(studio.log.getByTestId("turn-context").last()).toHaveText("With lines 1–3 (44 characters) of adder");
+  let sent = await lastChat(page);
+  const system = sent.filter((m) => m.role === "system" && m.content.includes("```rust\n" + CODE));
+  expect(system).toHaveLength(1);
+  expect(sent[sent.length - 1]).toEqual({ role: "user", content: "what does this do" });
+
+  // A selection goes alone.
+  await ws.editor.evaluate((el) => {
+    const t = el as HTMLTextAreaElement;
+    t.focus();
+    t.setSelectionRange(t.value.indexOf("a + b"), t.value.indexOf("a + b") + 5);
+    t.dispatchEvent(new Event("select"));
+  });
+  await expect(page.getByTestId("included-part")).toHaveText("Sends your selection (line 2, 5 characters) of adder.");
+  await studio.input.fill("explain the selection");
+  await studio.send.click();
+  await expect(studio.lastReply()).toContainText("Echo: explain the selection");
+  sent = await lastChat(page);
+  const systems = sent.filter((m) => m.role === "system" && m.content.includes("adder"));
+  expect(systems).toHaveLength(1); // only the latest prompt's code
+  expect(systems[0].content).toContain("```rust\na + b\n```");
+  expect(systems[0].content).not.toContain("fn add");
+  await shoot(page, "workspace");
+
+  // Stacked on a phone.
+  await page.setViewportSize({ width: 390, height: 900 });
+  const narrowEditor = (await ws.editor.boundingBox())!;
+  const narrowPanel = (await page.getByTestId("ai-assistant").boundingBox())!;
+  expect(narrowPanel.y).toBeGreaterThan(narrowEditor.y + narrowEditor.height - 1);
+});
