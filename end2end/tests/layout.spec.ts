@@ -1,11 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
-import { SignUpPage, uniqueEmail, waitForHydration } from "./pages/auth";
-import { SettingsPage } from "./pages/settings";
+import { waitForHydration } from "./pages/auth";
 import { shoot } from "./pages/shots";
+import { fakeKey, signedUpWithKey } from "./pages/journey";
 import { StudioPage } from "./pages/studio";
 import { WorkspacePage } from "./pages/workspace";
 
-const KEY = `sk-or-v1-${("1a70" + "0123456789abcdef".repeat(4)).slice(0, 64)}`;
+const KEY = fakeKey("1a70");
 
 /** How far the page is wider than the window (0: no horizontal scroll). */
 async function overflow(page: Page): Promise<number> {
@@ -19,15 +19,7 @@ test("every page fits from 360 px up with no horizontal scroll, and the navigati
     await waitForHydration(page);
     expect(await overflow(page), path).toBeLessThanOrEqual(0);
   }
-  const signUp = new SignUpPage(page);
-  await signUp.goto("/settings");
-  await waitForHydration(page);
-  await signUp.signUp(uniqueEmail("narrow"));
-  await expect(page).toHaveURL(/\/settings$/);
-  const settings = new SettingsPage(page);
-  await settings.goto();
-  await settings.saveKey(KEY);
-  await expect(settings.masked).toBeVisible();
+  await signedUpWithKey(page, "narrow", KEY);
   const studio = new StudioPage(page);
   await studio.goto();
   await studio.input.fill("hello on a phone");

@@ -1,24 +1,16 @@
 import { expect, test } from "@playwright/test";
-import { SignUpPage, uniqueEmail, waitForHydration } from "./pages/auth";
+import { waitForHydration } from "./pages/auth";
 import { ModelPicker } from "./pages/models";
-import { SettingsPage } from "./pages/settings";
 import { shoot } from "./pages/shots";
+import { fakeKey, signedUpWithKey } from "./pages/journey";
 import { StudioPage } from "./pages/studio";
 
-const KEY = `sk-or-v1-${("30de" + "0123456789abcdef".repeat(4)).slice(0, 64)}`;
+const KEY = fakeKey("30de");
 
 test("the assistant's model picker searches OpenRouter's list, shows prices and context, and its choice is kept", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  const signUp = new SignUpPage(page);
-  await signUp.goto("/settings");
-  await waitForHydration(page);
-  await signUp.signUp(uniqueEmail("models"));
-  await expect(page).toHaveURL(/\/settings$/);
-  const settings = new SettingsPage(page);
-  await settings.goto();
-  await settings.saveKey(KEY);
-  await expect(settings.masked).toBeVisible();
+  const settings = await signedUpWithKey(page, "models", KEY);
 
   const studio = new StudioPage(page);
   await studio.goto();

@@ -1,21 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
-import { SignUpPage, uniqueEmail, waitForHydration } from "./pages/auth";
-import { SettingsPage } from "./pages/settings";
 import { shoot } from "./pages/shots";
+import { fakeKey, signedUpWithKey } from "./pages/journey";
 import { StudioPage } from "./pages/studio";
 
-const KEY = `sk-or-v1-${("ec01" + "0123456789abcdef".repeat(4)).slice(0, 64)}`;
+const KEY = fakeKey("ec01");
 
 async function studioWithKey(page: Page): Promise<StudioPage> {
-  const signUp = new SignUpPage(page);
-  await signUp.goto("/settings");
-  await waitForHydration(page);
-  await signUp.signUp(uniqueEmail("recover"));
-  await expect(page).toHaveURL(/\/settings$/);
-  const settings = new SettingsPage(page);
-  await settings.goto();
-  await settings.saveKey(KEY);
-  await expect(settings.masked).toBeVisible();
+  await signedUpWithKey(page, "recover", KEY);
   const studio = new StudioPage(page);
   await studio.goto();
   return studio;

@@ -14,13 +14,15 @@ pub fn per_million(per_token: &str) -> Option<String> {
         return None;
     }
     let m = v * 1_000_000.0;
-    Some(if m == 0.0 {
-        "free".to_owned()
-    } else if m >= 0.1 {
-        format!("${m:.2}")
-    } else {
-        format!("${m:.3}")
-    })
+    if m == 0.0 {
+        return Some("free".to_owned());
+    }
+    // Three decimals, the third dropped when it is a zero ($0.075, $0.15, $15.00).
+    let mut text = format!("${m:.3}");
+    if text.ends_with('0') {
+        text.pop();
+    }
+    Some(text)
 }
 
 /// A context window as "128k tokens" or "1.05M tokens".
@@ -174,6 +176,7 @@ mod tests {
         assert_eq!(per_million("0.00000015").as_deref(), Some("$0.15"));
         assert_eq!(per_million("0.000015").as_deref(), Some("$15.00"));
         assert_eq!(per_million("0.000000075").as_deref(), Some("$0.075"));
+        assert_eq!(per_million("0.0000001").as_deref(), Some("$0.10"), "not $0.100");
         assert_eq!(per_million("0").as_deref(), Some("free"));
         assert_eq!(per_million("-1"), None);
         assert_eq!(per_million("NaN"), None);
