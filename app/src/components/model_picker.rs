@@ -176,7 +176,11 @@ mod tests {
         assert_eq!(per_million("0.00000015").as_deref(), Some("$0.15"));
         assert_eq!(per_million("0.000015").as_deref(), Some("$15.00"));
         assert_eq!(per_million("0.000000075").as_deref(), Some("$0.075"));
-        assert_eq!(per_million("0.0000001").as_deref(), Some("$0.10"), "not $0.100");
+        assert_eq!(
+            per_million("0.0000001").as_deref(),
+            Some("$0.10"),
+            "not $0.100"
+        );
         assert_eq!(per_million("0").as_deref(), Some("free"));
         assert_eq!(per_million("-1"), None);
         assert_eq!(per_million("NaN"), None);
