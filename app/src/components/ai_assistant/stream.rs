@@ -25,6 +25,7 @@ pub(super) struct Signals {
 /// Stops the answer that is streaming: its request is aborted, so the server drops OpenRouter's
 /// stream and records what had been produced. The text so far stays.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub(super) struct Stopper {
     #[cfg(feature = "hydrate")]
     current: StoredValue<Option<web_sys::AbortController>, LocalStorage>,
