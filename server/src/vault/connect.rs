@@ -1,7 +1,11 @@
 //! "Connect with OpenRouter": OpenRouter's OAuth flow with PKCE (RFC 7636, S256).
 //!
-//! [`start`] makes a random verifier and state, keeps both in the caller's session with an
-//! expiry ([`FLOW_TTL_SECS`]), and answers the authorisation URL with the verifier's challenge.
+//! [`start`] makes a random state and nonce, keeps them in the caller's session with the
+//! challenge and an expiry ([`FLOW_TTL_SECS`]), and answers the authorisation URL with the
+//! challenge. The verifier is never stored: it is an HMAC of the account and the nonce under a
+//! key derived from the master-key ring ([`verifier_for`]), made again at the callback. A
+//! session record is plain JSON in the database, and the database driver logs statements with
+//! their values at DEBUG, so a stored verifier would have been one log line from the code.
 //! [`finish`] takes the flow out of the session (so every callback ends it: a replay finds
 //! nothing), checks the state and the expiry, exchanges the code at `POST /auth/keys`, and
 //! hands the key to [`save_key_via`], the very use case a pasted key goes through (format,
@@ -30,13 +34,41 @@ pub const CALLBACK_PATH: &str = "/api/user/api-key/connect/callback";
 /// The session key the pending flow is kept under.
 const SESSION_KEY: &str = "openrouter_connect";
 
-/// A flow started and not yet finished. The verifier is as secret as the code it will buy a
-/// key with; it lives only in the server-side session record, for at most ten minutes.
+/// What the ring derives the verifiers' key for.
+const VERIFIER_PURPOSE: &str = "aiappsy-studio/openrouter-pkce-verifier/v1";
+
+/// A flow started and not yet finished: nothing in it buys a key (the verifier is derived
+/// again from the nonce, with a key only the server holds).
 #[derive(Serialize, Deserialize)]
 struct Pending {
     state: String,
-    verifier: String,
+    nonce: String,
+    /// The verifier's S256 challenge, which tells which of the ring's keys made it.
+    challenge: String,
     expires_at: i64,
+}
+
+/// The PKCE verifier of `user_id`'s flow `nonce` under `key`: base64url of an HMAC-SHA256,
+/// 43 characters (PKCE asks for 43 to 128).
+fn verifier_for(key: &[u8; 32], user_id: &str, nonce: &str) -> Option<String> {
+    use hmac::{Hmac, Mac as _};
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+    mac.update(user_id.as_bytes());
+    mac.update(b".");
+    mac.update(nonce.as_bytes());
+    Some(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// The verifier of `pending` for `user_id`: made again under each of the ring's keys, the one
+/// whose challenge the flow sent (a rotation since the start is survived).
+fn verifier_of(state: &AppState, user_id: &str, pending: &Pending) -> Option<String> {
+    state
+        .ring
+        .current()
+        .derived_keys(VERIFIER_PURPOSE)
+        .iter()
+        .filter_map(|key| verifier_for(key, user_id, &pending.nonce))
+        .find(|v| same(&s256_challenge(v), &pending.challenge))
 }
 
 /// How a callback ended, named in the redirect to the settings page (which words it).
@@ -107,15 +139,25 @@ pub fn s256_challenge(verifier: &str) -> String {
 /// Starts a flow for the signed-in caller and answers the authorisation URL to send the
 /// browser to. A flow started earlier in the same session is replaced.
 pub async fn start(state: &AppState, auth: &AuthUser) -> Result<String, app::AppError> {
-    // 48 random bytes are 64 base64url characters: within PKCE's 43 to 128.
-    let verifier = random_token(48);
+    let nonce = random_token(24);
     let flow_state = random_token(24);
+    let key = state
+        .ring
+        .current()
+        .derived_keys(VERIFIER_PURPOSE)
+        .into_iter()
+        .next();
+    let Some(verifier) = key.and_then(|k| verifier_for(&k, &auth.user_id, &nonce)) else {
+        tracing::error!("the key ring gave no key for the connection's verifier");
+        return Err(app::AppError::internal());
+    };
+    let challenge = s256_challenge(&verifier);
     let pending = Pending {
         state: flow_state.clone(),
-        verifier,
+        nonce,
+        challenge: challenge.clone(),
         expires_at: state.clock.unix() + FLOW_TTL_SECS,
     };
-    let challenge = s256_challenge(&pending.verifier);
     auth.session
         .insert(SESSION_KEY, pending)
         .await
@@ -165,7 +207,7 @@ pub async fn finish(
             return Outcome::Failed;
         }
     };
-    let outcome = check(state, pending, code, returned_state);
+    let outcome = check(state, &auth.user_id, pending, code, returned_state);
     let (code, verifier) = match outcome {
         Ok(pair) => pair,
         Err(outcome) => {
@@ -205,6 +247,7 @@ pub async fn finish(
 
 fn check<'c>(
     state: &AppState,
+    user_id: &str,
     pending: Option<Pending>,
     code: Option<&'c str>,
     returned_state: Option<&str>,
@@ -222,7 +265,9 @@ fn check<'c>(
     let code = code
         .filter(|c| !c.is_empty() && c.len() <= 2048)
         .ok_or(Outcome::MissingState)?;
-    Ok((code, SecretString::from(pending.verifier)))
+    // None: the ring lost the key the flow started under; the user starts again.
+    let verifier = verifier_of(state, user_id, &pending).ok_or(Outcome::Expired)?;
+    Ok((code, SecretString::from(verifier)))
 }
 
 #[cfg(test)]
@@ -238,13 +283,36 @@ mod tests {
     }
 
     #[test]
-    fn verifiers_are_long_enough_unpadded_and_never_repeat() {
-        let a = random_token(48);
-        assert_eq!(a.len(), 64);
+    fn tokens_are_unpadded_base64url_and_never_repeat() {
+        let a = random_token(24);
+        assert_eq!(a.len(), 32);
         assert!(a
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        assert_ne!(a, random_token(48));
+        assert_ne!(a, random_token(24));
+    }
+
+    #[test]
+    fn verifiers_are_pkce_sized_and_bound_to_the_key_the_account_and_the_nonce() {
+        let (k1, k2) = ([1u8; 32], [2u8; 32]);
+        let v = verifier_for(&k1, "user-a", "nonce").unwrap();
+        assert_eq!(v.len(), 43, "within PKCE's 43 to 128");
+        assert!(v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert_eq!(
+            verifier_for(&k1, "user-a", "nonce").unwrap(),
+            v,
+            "made again"
+        );
+        assert_ne!(verifier_for(&k2, "user-a", "nonce").unwrap(), v);
+        assert_ne!(verifier_for(&k1, "user-b", "nonce").unwrap(), v);
+        assert_ne!(verifier_for(&k1, "user-a", "other").unwrap(), v);
+        // The separator keeps ("ab", "c") and ("a", "bc") apart.
+        assert_ne!(
+            verifier_for(&k1, "ab", "c").unwrap(),
+            verifier_for(&k1, "a", "bc").unwrap()
+        );
     }
 
     #[test]
