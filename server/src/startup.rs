@@ -283,7 +283,18 @@ pub fn router(state: AppState) -> Router {
             },
             crate::metrics::http::count,
         ))
-        .layer(TraceLayer::new_for_http())
+        // The path only: a query can carry what must not be logged (the connect callback's
+        // code and state).
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+                tracing::debug_span!(
+                    "request",
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    version = ?req.version(),
+                )
+            }),
+        )
         .layer(SetSensitiveRequestHeadersLayer::new([
             AUTHORIZATION,
             COOKIE,

@@ -1,5 +1,5 @@
-//! Every log line at every level, captured through a key's whole life and a handler that panics
-//! holding it: no key, password, session cookie or master key appears in any of them. A binary of
+//! Every log line at every level, captured through a key's whole life (pasted, used, refused,
+//! removed, connected through OpenRouter) and a handler that panics holding it: no key, password, session cookie or master key appears in any of them. A binary of
 //! its own, because the subscriber that captures is global.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -51,6 +51,62 @@ async fn post(app: &helpers::TestApp, path: &str, body: serde_json::Value) -> (u
         .await
         .unwrap();
     (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// Runs "Connect with OpenRouter" for the signed-in client against the fake, and answers the
+/// authorisation code and the PKCE verifier the exchange carried.
+async fn connect(app: &helpers::TestApp) -> (String, String) {
+    let start = app
+        .client
+        .post(app.url("/api/user/api-key/connect"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 303);
+    let page = reqwest::Url::parse(start.headers()["location"].to_str().unwrap()).unwrap();
+    let form: Vec<(String, String)> = page.query_pairs().into_owned().collect();
+    let approved = helpers::client()
+        .post(format!("http://{}/auth/approve", app.fake.addr()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 302);
+    let back = reqwest::Url::parse(approved.headers()["location"].to_str().unwrap()).unwrap();
+    let code = back
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("a code");
+    let done = app
+        .client
+        .get(app.url(&format!(
+            "{}?{}",
+            back.path(),
+            back.query().unwrap_or_default()
+        )))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    let status = app.get_json(&app.client, "/api/user/api-key").await;
+    assert_eq!(
+        status["hasApiKey"], true,
+        "the connected key is stored: {status}"
+    );
+    let exchange = app
+        .fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.path == "/api/v1/auth/keys")
+        .expect("the exchange reached the fake");
+    let verifier = exchange.body["code_verifier"]
+        .as_str()
+        .expect("a verifier")
+        .to_owned();
+    (code, verifier)
 }
 
 #[tokio::test]
@@ -131,6 +187,9 @@ async fn nothing_secret_reaches_the_logs_at_trace() {
             .status(),
         200
     );
+    // Connect with OpenRouter: the code, the verifier and the key handed back stay out of the logs.
+    let (code, verifier) = connect(&app).await;
+
     let (status, _) = post(
         &app,
         "/api/auth/signin",
@@ -201,6 +260,8 @@ async fn nothing_secret_reaches_the_logs_at_trace() {
         ("the password", helpers::PASSWORD),
         ("the wrong password", "wrong password here"),
         ("the session cookie", cookie_value.as_str()),
+        ("the authorisation code", code.as_str()),
+        ("the PKCE verifier", verifier.as_str()),
         ("a bearer key", "Bearer sk-"),
     ] {
         let leaks: Vec<&str> = logs
