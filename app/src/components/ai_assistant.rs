@@ -9,51 +9,7 @@ use crate::components::model_picker::ModelPicker;
 use crate::components::recovery::{Recovery, RecoveryBar};
 use crate::components::spend_estimate::{use_quote_after, CostEstimate};
 use crate::keys::key_status;
-use crate::rules::excerpt::Excerpt;
 use crate::spend::{get_model_preferences, save_model_preferences};
-
-const DRAFT_KEY: &str = "studio.assistant.draft";
-
-/// One line of the conversation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Turn {
-    /// Position in the conversation.
-    pub id: usize,
-    /// `user` or `assistant`.
-    pub role: &'static str,
-    /// The text so far.
-    pub content: RwSignal<String>,
-    /// For an answer: its real cost and tokens, once OpenRouter reported them.
-    pub meta: RwSignal<Option<String>>,
-    /// For a prompt sent with the open file: the system message that carried it.
-    pub context: Option<String>,
-    /// And what it carried, for people: "lines 1–3 of adder (45 characters)".
-    pub note: Option<String>,
-}
-
-/// The file open beside the assistant, which a question may include.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenFile {
-    /// The workspace's name.
-    pub name: String,
-    /// Its language.
-    pub language: String,
-    /// The part that would be sent (the selection, or the file cut to size).
-    pub excerpt: Option<Excerpt>,
-}
-
-impl OpenFile {
-    /// The system message that carries the excerpt, and its description.
-    fn message(&self) -> Option<(String, String)> {
-        let e = self.excerpt.as_ref()?;
-        let what = e.describe();
-        let text = format!(
-            "The user is working on \"{}\" ({}). Their question is about this code, {what}:\n```{}\n{}\n```",
-            self.name, self.language, self.language, e.text
-        );
-        Some((text, format!("{what} of {}", self.name)))
-    }
-}
 
 /// The assistant panel; beside an editor, `file` is the file open in it.
 #[component]
@@ -100,7 +56,7 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
     });
     let messages = Signal::derive(move || turns.with(Vec::len) + 1);
     Effect::new(move |_| {
-        if let Some(saved) = storage_get(DRAFT_KEY) {
+        if let Some(saved) = draft::load() {
             draft.set(saved);
         }
     });
@@ -128,19 +84,7 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
         error.set(None);
         recovery.set(None);
         busy.set(true);
-        let all = turns.get_untracked();
-        // Only the latest prompt's code goes: an earlier copy of the file is out of date.
-        let latest_context = all.iter().rposition(|t| t.context.is_some());
-        let mut history: Vec<(String, String)> = Vec::new();
-        for (i, t) in all.iter().enumerate() {
-            if t.role == "assistant" && t.content.get_untracked().is_empty() {
-                continue;
-            }
-            if let (Some(context), Some(true)) = (&t.context, latest_context.map(|l| l == i)) {
-                history.push(("system".to_owned(), context.clone()));
-            }
-            history.push((t.role.to_owned(), t.content.get_untracked()));
-        }
+        let history = turns.with_untracked(|t| conversation::history(t));
         let reply = in_panel(panel, String::new());
         let meta = in_panel(panel, None::<String>);
         turns.update(|t| {
@@ -200,7 +144,7 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
         retried.set(false);
         push_user(text, included());
         draft.set(String::new());
-        storage_set(DRAFT_KEY, "");
+        draft::keep("");
         run(None);
     };
     let drop_failed_reply = move || {
@@ -238,7 +182,7 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
             }
         });
         if let Some(text) = text {
-            storage_set(DRAFT_KEY, &text);
+            draft::keep(&text);
             draft.set(text);
             error.set(None);
             recovery.set(None);
@@ -311,7 +255,7 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
                 prop:value=move || draft.get()
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
-                    storage_set(DRAFT_KEY, &v);
+                    draft::keep(&v);
                     draft.set(v);
                 }
             ></textarea>
@@ -396,7 +340,11 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
     }
 }
 
+mod conversation;
+mod draft;
 mod stream;
+pub use conversation::{OpenFile, Turn};
+pub use draft::forget as forget_draft;
 use stream::{stream_chat, Signals, Stopper};
 
 /// A signal owned by the panel (`panel`), whichever handler creates it.
@@ -428,41 +376,4 @@ pub fn describe(e: crate::wire::ApiError) -> String {
         Some(s) => format!("{} Try again in {s} seconds.", e.message),
         None => e.message,
     }
-}
-
-/// Removes the assistant's saved draft from this browser (at sign-out: the next person to sign
-/// in here must not find it).
-pub fn forget_draft() {
-    #[cfg(feature = "hydrate")]
-    if let Some(s) = storage() {
-        let _ = s.remove_item(DRAFT_KEY);
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
-fn storage_get(key: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        storage()
-            .and_then(|s| s.get_item(key).ok().flatten())
-            .filter(|v| !v.is_empty())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = key;
-        None
-    }
-}
-
-fn storage_set(key: &str, value: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(s) = storage() {
-        let _ = s.set_item(key, value);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (key, value);
 }

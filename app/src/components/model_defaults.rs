@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::model_picker::ModelPicker;
+use crate::rules::words;
 use crate::spend::{get_model_preferences, save_model_preferences};
 use crate::wire::ModelPreferences;
 
@@ -43,11 +44,11 @@ pub fn ModelDefaults() -> impl IntoView {
         <section class="card" aria-labelledby="defaults-heading" data-testid="model-defaults">
             <h2 id="defaults-heading">"Default models"</h2>
             <p class="hint">"The model each feature uses unless you choose another in the studio. Prices are OpenRouter's, per million tokens read (in) and written (out)."</p>
-            <ModelPicker value=chat label="Chat" id="default-chat"
+            <ModelPicker value=chat label=words::feature("chat") id="default-chat"
                 on_pick=move |_| { keep.dispatch(()); }/>
-            <ModelPicker value=completion label="Code completion" id="default-completion"
+            <ModelPicker value=completion label=words::feature("code_completion") id="default-completion"
                 on_pick=move |_| { keep.dispatch(()); }/>
-            <ModelPicker value=generation label="Code generation" id="default-generation"
+            <ModelPicker value=generation label=words::feature("generation") id="default-generation"
                 on_pick=move |_| { keep.dispatch(()); }/>
             <p class="hint" role="status" data-testid="model-defaults-status">{status}</p>
         </section>

@@ -12,7 +12,7 @@ use crate::wire::{AiUsage, CostQuote};
 /// The quote's prices for `feature` (`chat`, `code_completion`, `generate_code`) with the
 /// user's default model, fetched once.
 pub fn use_quote(feature: &'static str) -> Resource<Result<CostQuote, AppError>> {
-    Resource::new(|| (), move |_| quote_cost(feature.to_owned(), 0, 1, None))
+    use_quote_after(feature, Signal::stored(0))
 }
 
 /// The same, fetched again each time `changed` does (after the default model changed).

@@ -3,14 +3,12 @@
 
 use leptos::prelude::*;
 
+use crate::rules::words;
 use crate::spend::{get_model_preferences, save_model_preferences};
 use crate::wire::FallbackModels;
 
-const FEATURES: [(&str, &str); 3] = [
-    ("chat", "Chat"),
-    ("code_completion", "Code completion"),
-    ("generation", "Code generation"),
-];
+/// The features, as `model-preferences` names them.
+const FEATURES: [&str; 3] = ["chat", "code_completion", "generation"];
 
 /// The settings card.
 #[component]
@@ -64,9 +62,9 @@ pub fn FallbackSettings() -> impl IntoView {
             <h2 id="fallback-heading">"Fallback models"</h2>
             <p class="hint">"When the default model fails (down, rate-limited, refusing), OpenRouter tries these in order and bills the one that answers. The usage page marks such answers."</p>
             <form on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
-                {FEATURES.iter().enumerate().map(|(row, (key, name))| view! {
+                {FEATURES.iter().enumerate().map(|(row, key)| { let name = words::feature(key); view! {
                     <fieldset>
-                        <legend>{*name}</legend>
+                        <legend>{name.clone()}</legend>
                         {(0..3).map(|slot| {
                             let id = format!("fallback-{key}-{slot}");
                             let signal = fields.with_value(|all| all[row * 3 + slot]);
@@ -77,7 +75,7 @@ pub fn FallbackSettings() -> impl IntoView {
                             }
                         }).collect_view()}
                     </fieldset>
-                }).collect_view()}
+                }}).collect_view()}
                 <p><button type="submit" class="button">"Save fallbacks"</button></p>
             </form>
             <p class="hint" role="status">{move || message.get()}</p>

@@ -42,16 +42,9 @@ pub fn byte_offset(code: &str, utf16_pos: usize) -> usize {
     code.len()
 }
 
-#[cfg(feature = "hydrate")]
+/// The cursor (the selection's start), in UTF-16 units.
 fn cursor(node: &NodeRef<html::Textarea>) -> Option<usize> {
-    node.get_untracked()
-        .and_then(|t| t.selection_start().ok().flatten())
-        .map(|p| p as usize)
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn cursor(_: &NodeRef<html::Textarea>) -> Option<usize> {
-    None
+    selection(node).map(|(start, _)| start)
 }
 
 /// The selection's start and end, in UTF-16 units as the browser reports them.

@@ -6,7 +6,8 @@ pub fn feature(name: &str) -> String {
     match name {
         "chat" => "Chat".to_owned(),
         "code_completion" => "Code completion".to_owned(),
-        "generate_code" | "code_generation" => "Code generation".to_owned(),
+        // The ledger says `generate_code`, the model preferences `generation`.
+        "generate_code" | "generation" => "Code generation".to_owned(),
         other => {
             let spaced = other.replace(['_', '-'], " ");
             let mut chars = spaced.chars();
@@ -146,6 +147,7 @@ mod tests {
     fn features_read_as_words() {
         assert_eq!(feature("code_completion"), "Code completion");
         assert_eq!(feature("generate_code"), "Code generation");
+        assert_eq!(feature("generation"), "Code generation");
         assert_eq!(feature("chat"), "Chat");
         assert_eq!(feature("some_new_thing"), "Some new thing");
         assert_eq!(feature(""), "");
