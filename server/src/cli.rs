@@ -38,6 +38,9 @@ Settings (environment variables; all optional):
   BODY_READ_TIMEOUT_SECS   how long a client may take to send a body     [30]
   METRICS_ADDR             where GET /metrics is served (never public)   [none]
   SHUTDOWN_GRACE_SECS      on SIGTERM, time left to open streams         [30]
+  CACHE_TTL_SECS           how long a cached session, key row, preference or cap is
+                           served after it was read; 0 turns the caches off   [60]
+  CACHE_MAX_ENTRIES        sessions (and users) cached at most           [100000]
   STUDIO_MASTER_KEYS   the master-key ring, 1:<base64 of 32 bytes>[,2:...]; required with PostgreSQL
   STUDIO_MASTER_KEY_PRIMARY  the version new encryptions use        [the highest]
   STUDIO_KEYRING_FILE  a key-ring file instead (created, mode 0600, if missing)

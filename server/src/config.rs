@@ -64,6 +64,12 @@ pub struct Config {
     /// On SIGTERM, how long open requests and streams may run before they are cut
     /// (`SHUTDOWN_GRACE_SECS`, 30).
     pub shutdown_grace_secs: u64,
+    /// How long a cached session, key row, preference or cap flag may be served after it was
+    /// read (`CACHE_TTL_SECS`, 60; 0 turns the caches off). Changes reach every instance within
+    /// a second whatever this is (see `crate::cache`).
+    pub cache_ttl_secs: u64,
+    /// At most this many sessions, and as many users, are cached (`CACHE_MAX_ENTRIES`, 100000).
+    pub cache_max_entries: usize,
 }
 
 /// Limits that operators (and tests) may tune; every one has a safe default.
@@ -262,6 +268,29 @@ impl Config {
             ));
         }
         let shutdown_grace_secs = secs("SHUTDOWN_GRACE_SECS", 30)?;
+        let cache_ttl_secs = match read("CACHE_TTL_SECS") {
+            None => 60,
+            Some(raw) => raw
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 86_400)
+                .ok_or_else(|| {
+                    StartupError::config("CACHE_TTL_SECS", "expected seconds from 0 to 86400")
+                })?,
+        };
+        let cache_max_entries = match read("CACHE_MAX_ENTRIES") {
+            None => 100_000,
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=10_000_000).contains(n))
+                .ok_or_else(|| {
+                    StartupError::config(
+                        "CACHE_MAX_ENTRIES",
+                        "expected a number from 1 to 10000000",
+                    )
+                })?,
+        };
         Ok(Self {
             addr,
             database,
@@ -281,6 +310,8 @@ impl Config {
             limits,
             metrics_addr,
             shutdown_grace_secs,
+            cache_ttl_secs,
+            cache_max_entries,
         })
     }
 

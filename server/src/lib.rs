@@ -5,6 +5,7 @@
 pub mod ai;
 pub mod auth;
 pub mod backend;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -106,6 +106,8 @@ pub struct Metrics {
     ledger_dropped: AtomicU64,
     model_cache_hits: AtomicU64,
     model_cache_misses: AtomicU64,
+    /// Per state cache (`crate::cache::Name`): hits, misses.
+    state_cache: [[AtomicU64; 2]; 4],
 }
 
 impl Metrics {
@@ -167,6 +169,19 @@ impl Metrics {
             &self.model_cache_misses
         };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Metrics {
+    /// A lookup in the state cache `name` was answered from it (`hit`) or went to the database.
+    pub fn state_cache(&self, name: crate::cache::Name, hit: bool) {
+        self.state_cache[name as usize][usize::from(!hit)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Hits and misses of the state cache `name` so far.
+    pub fn state_cache_counts(&self, name: crate::cache::Name) -> (u64, u64) {
+        let [hits, misses] = &self.state_cache[name as usize];
+        (hits.load(Ordering::Relaxed), misses.load(Ordering::Relaxed))
     }
 }
 

@@ -99,8 +99,15 @@ impl Application {
             Arc::clone(&clock),
             &metrics,
         );
+        let cache = crate::cache::Caches::new(
+            Duration::from_secs(config.cache_ttl_secs),
+            config.cache_max_entries,
+            Arc::clone(&metrics),
+        );
+        crate::cache::spawn_channel(&db, &cache);
         let state = AppState {
             leptos_options: leptos_options(&config),
+            cache,
             db,
             clock,
             session_policy: SessionPolicy {
@@ -120,6 +127,7 @@ impl Application {
             state.db.clone(),
             state.clock.clone(),
             state.session_policy.idle_secs,
+            Arc::clone(&state.cache),
         ));
         let router = router(state.clone());
         Ok(Self {
@@ -228,6 +236,7 @@ pub fn router(state: AppState) -> Router {
         state.db.clone(),
         state.clock.clone(),
         state.session_policy.idle_secs,
+        Arc::clone(&state.cache),
     );
     let sessions = SessionManagerLayer::new(store)
         .with_name(if https {

@@ -42,6 +42,8 @@ pub struct AppState {
     pub ai: AiServices,
     /// The counters `GET /metrics` reports.
     pub metrics: Arc<Metrics>,
+    /// The caches of sessions, key rows, preferences and cap flags (see `crate::cache`).
+    pub cache: Arc<crate::cache::Caches>,
     /// Set once shutdown has begun: `/ready` then answers 503.
     pub draining: Arc<AtomicBool>,
 }

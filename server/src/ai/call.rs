@@ -57,7 +57,7 @@ impl<'a> Call<'a> {
         if !choice.fallbacks.is_empty() {
             body.models = Some(choice.all());
         }
-        let capped = spend::limit::stored(state, user_id).await?.is_some();
+        let capped = spend::limit::is_capped(state, user_id).await?;
         if capped && body.max_tokens.is_none() {
             body.max_tokens = Some(MAX_TOKENS);
         }

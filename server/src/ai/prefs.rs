@@ -3,7 +3,7 @@
 //! [`DEFAULT_MODEL`]; then the feature's fallbacks, sent as OpenRouter's `models` list.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 
 use app::wire::{FallbackModels, ModelPreferences};
 use app::AppError;
@@ -146,6 +146,7 @@ pub async fn put(
         updated_at: Set(state.clock.now()),
     };
     use user_model_prefs::Column as C;
+    let txn = state.db.begin().await.map_err(db_failed)?;
     user_model_prefs::Entity::insert(row)
         .on_conflict(
             OnConflict::column(C::UserId)
@@ -161,9 +162,14 @@ pub async fn put(
                 ])
                 .to_owned(),
         )
-        .exec(&state.db)
+        .exec(&txn)
         .await
         .map_err(db_failed)?;
+    crate::cache::announce(&txn, user_id)
+        .await
+        .map_err(db_failed)?;
+    txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(user_id);
     tracing::info!(user.id = %user_id, "model preferences saved");
     Ok(prefs)
 }
@@ -180,7 +186,7 @@ pub async fn model_for(
     feature: Feature,
     requested: Option<&str>,
 ) -> Result<ModelChoice, AppError> {
-    let prefs = get(state, user_id).await?;
+    let prefs = state.cache.prefs(user_id, get(state, user_id)).await?;
     let fallbacks = prefs.fallbacks.unwrap_or_default();
     let (chosen, fallbacks) = match feature {
         Feature::Chat => (prefs.chat, fallbacks.chat),

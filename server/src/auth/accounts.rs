@@ -100,6 +100,7 @@ pub async fn disable(
         .exec(&txn)
         .await?
         .rows_affected;
+    crate::cache::announce(&txn, &u.id).await?;
     txn.commit().await?;
     tracing::info!(user.id = %u.id, sessions.ended = ended, "account disabled");
     Ok(Outcome {
@@ -119,13 +120,16 @@ pub async fn enable(db: &DatabaseConnection, email: &str) -> Result<Outcome, Acc
             sessions_ended: 0,
         });
     }
+    let txn = db.begin().await?;
     user::Entity::update(user::ActiveModel {
         id: ActiveValue::Unchanged(u.id.clone()),
         disabled_at: ActiveValue::Set(None),
         ..Default::default()
     })
-    .exec(db)
+    .exec(&txn)
     .await?;
+    crate::cache::announce(&txn, &u.id).await?;
+    txn.commit().await?;
     tracing::info!(user.id = %u.id, "account enabled");
     Ok(Outcome {
         email: u.email,

@@ -9,7 +9,7 @@
 //! change and created its session after. The caller's own session gets a new id and the new stamp.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use secrecy::SecretString;
 
 use app::AppError;
@@ -62,6 +62,7 @@ pub async fn change_password(
     state.limits.password_ip.refund(slot);
     let hash = state.hasher.hash(&new).await?;
     let stamp = u.auth_stamp.saturating_add(1);
+    let txn = state.db.begin().await.map_err(db_failed)?;
     let changed = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
         .col_expr(user::Column::AuthStamp, Expr::value(stamp))
@@ -69,9 +70,14 @@ pub async fn change_password(
         .filter(user::Column::Id.eq(u.id.as_str()))
         // The password checked above must still be the current one.
         .filter(user::Column::AuthStamp.eq(u.auth_stamp))
-        .exec(&state.db)
+        .exec(&txn)
         .await
         .map_err(db_failed)?;
+    crate::cache::announce(&txn, &u.id)
+        .await
+        .map_err(db_failed)?;
+    txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(&u.id);
     if changed.rows_affected == 0 {
         return Err(AppError::new(
             409,

@@ -10,19 +10,26 @@
 //! a session whose recorded stamp is not the user's current one was signed in with a password
 //! that has since changed, and is deleted and treated as absent. Every way a session is
 //! authenticated (REST extractor, server functions, the page guard) loads it through here.
+//!
+//! Loaded sessions are cached ([`crate::cache`]): a cached one is served until its idle expiry
+//! as last read, and a change of its user (sign-out, password change, disable, a session's data
+//! written) is announced in the writing transaction, so every instance forgets it within a
+//! second. A write that only moves the idle expiry forward is not announced: other instances
+//! then judge it expired early and read it again.
 
 use std::sync::Arc;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType,
-    QueryFilter, QuerySelect, RelationTrait as _,
+    QueryFilter, QuerySelect, RelationTrait as _, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use crate::auth::session::keys;
+use crate::cache::{announce, CachedSession, Caches};
 use crate::entities::{session, user};
 use crate::kit::clock::Clock;
 use crate::kit::ids::new_id;
@@ -36,6 +43,7 @@ pub struct SeaOrmStore {
     db: DatabaseConnection,
     clock: Arc<dyn Clock>,
     idle_secs: i64,
+    cache: Arc<Caches>,
 }
 
 impl std::fmt::Debug for SeaOrmStore {
@@ -78,11 +86,17 @@ fn data_string(record: &Record, key: &str) -> Option<String> {
 impl SeaOrmStore {
     /// A store on `db`. Idle expiry is judged by `clock`: every save pushes it `idle_secs` ahead
     /// (tower-sessions' own expiry date follows the system clock, which tests cannot move).
-    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, idle_secs: i64) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        clock: Arc<dyn Clock>,
+        idle_secs: i64,
+        cache: Arc<Caches>,
+    ) -> Self {
         Self {
             db,
             clock,
             idle_secs,
+            cache,
         }
     }
 
@@ -108,6 +122,20 @@ impl SeaOrmStore {
             .await?;
         Ok(res.rows_affected)
     }
+}
+
+fn record(
+    id: Id,
+    data: std::collections::HashMap<String, serde_json::Value>,
+    expires_at: i64,
+) -> session_store::Result<Record> {
+    let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at)
+        .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+    Ok(Record {
+        id,
+        data,
+        expiry_date,
+    })
 }
 
 #[async_trait::async_trait]
@@ -143,61 +171,99 @@ impl SessionStore for SeaOrmStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = encode(record)?;
+        let hash = key_hash(&record.id);
         let now = self.clock.now();
         // tower-sessions saves an idle-expiry session on every request; rewriting the row each
         // time would make every API call a database write. Unchanged data is written again only
         // once its last write is a minute old, so the idle timeout is exact to the minute.
         let stale = now - chrono::Duration::seconds(TOUCH_EVERY_SECS);
+        if let Some(cached) = self.cache.session(&hash) {
+            if cached.encoded == data && cached.last_seen > stale.timestamp() {
+                return Ok(());
+            }
+        }
+        // A read decides first: on SQLite even an UPDATE that matches no row takes the
+        // database's one write lock, so every signed-in request would queue behind every writer
+        // (and fail when a writer holds the lock past the busy timeout), though it writes nothing.
+        let row: Option<(String, String, chrono::DateTime<chrono::Utc>, i64)> =
+            session::Entity::find()
+                .select_only()
+                .column(session::Column::UserId)
+                .column(session::Column::Data)
+                .column(session::Column::LastSeenAt)
+                .column(session::Column::ExpiresAt)
+                .filter(session::Column::KeyHash.eq(hash.as_str()))
+                .into_tuple()
+                .one(&self.db)
+                .await
+                .map_err(backend)?;
+        // A row that is gone is never recreated.
+        let Some((user_id, stored, last_seen, expires_at)) = row else {
+            return Ok(());
+        };
+        let changed = stored != data;
+        if !changed && last_seen >= stale {
+            self.cache
+                .touch_session(&hash, last_seen.timestamp(), expires_at);
+            return Ok(());
+        }
         let due = Condition::all()
-            .add(session::Column::KeyHash.eq(key_hash(&record.id)))
+            .add(session::Column::KeyHash.eq(hash.as_str()))
             .add(
                 Condition::any()
                     .add(session::Column::Data.ne(data.clone()))
                     .add(session::Column::LastSeenAt.lt(stale)),
             );
-        // A read decides first: on SQLite even an UPDATE that matches no row takes the
-        // database's one write lock, so every signed-in request would queue behind every writer
-        // (and fail when a writer holds the lock past the busy timeout), though it writes nothing.
-        let needed: Option<String> = session::Entity::find()
-            .select_only()
-            .column(session::Column::KeyHash)
-            .filter(due.clone())
-            .into_tuple()
-            .one(&self.db)
-            .await
-            .map_err(backend)?;
-        if needed.is_none() {
-            return Ok(());
-        }
-        session::Entity::update_many()
+        let update = session::Entity::update_many()
             .col_expr(session::Column::Data, Expr::value(data))
             .col_expr(session::Column::ExpiresAt, Expr::value(self.expires_at()))
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
-            .filter(due)
-            .exec(&self.db)
-            .await
-            .map_err(backend)?;
+            .filter(due);
+        if !changed {
+            update.exec(&self.db).await.map_err(backend)?;
+            self.cache
+                .touch_session(&hash, now.timestamp(), self.expires_at());
+            return Ok(());
+        }
+        // New data (a flow begun, a renewed stamp): every instance must read it again.
+        let txn = self.db.begin().await.map_err(backend)?;
+        update.exec(&txn).await.map_err(backend)?;
+        announce(&txn, &user_id).await.map_err(backend)?;
+        txn.commit().await.map_err(backend)?;
+        self.cache.forget_user(&user_id);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, i64, i64)> = session::Entity::find()
-            .select_only()
-            .column(session::Column::Data)
-            .column(session::Column::ExpiresAt)
-            .column(user::Column::AuthStamp)
-            .join(JoinType::InnerJoin, session::Relation::User.def())
-            .filter(session::Column::KeyHash.eq(key_hash(id)))
-            .filter(session::Column::ExpiresAt.gt(self.clock.unix()))
-            .into_tuple()
-            .one(&self.db)
-            .await
-            .map_err(backend)?;
-        let Some((data, expires_at, current_stamp)) = row else {
+        let hash = key_hash(id);
+        let now = self.clock.unix();
+        if let Some(cached) = self.cache.session(&hash) {
+            if cached.expires_at > now {
+                return record(*id, cached.data, cached.expires_at).map(Some);
+            }
+        }
+        let ticket = self.cache.ticket();
+        let row: Option<(String, String, i64, chrono::DateTime<chrono::Utc>, i64)> =
+            session::Entity::find()
+                .select_only()
+                .column(session::Column::UserId)
+                .column(session::Column::Data)
+                .column(session::Column::ExpiresAt)
+                .column(session::Column::LastSeenAt)
+                .column(user::Column::AuthStamp)
+                .join(JoinType::InnerJoin, session::Relation::User.def())
+                .filter(session::Column::KeyHash.eq(hash.as_str()))
+                .filter(session::Column::ExpiresAt.gt(now))
+                .into_tuple()
+                .one(&self.db)
+                .await
+                .map_err(backend)?;
+        let Some((user_id, encoded, expires_at, last_seen, current_stamp)) = row else {
             return Ok(None);
         };
         let data: std::collections::HashMap<String, serde_json::Value> =
-            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+            serde_json::from_str(&encoded)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let stamp = data
             .get(keys::AUTH_STAMP)
             .and_then(serde_json::Value::as_i64);
@@ -206,21 +272,38 @@ impl SessionStore for SeaOrmStore {
             self.delete(id).await?;
             return Ok(None);
         }
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
-            id: *id,
-            data,
-            expiry_date,
-        }))
+        let cached = CachedSession {
+            user_id,
+            data: data.clone(),
+            encoded,
+            expires_at,
+            last_seen: last_seen.timestamp(),
+        };
+        self.cache.fill_session(ticket, &hash, cached);
+        record(*id, data, expires_at).map(Some)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        session::Entity::delete_many()
-            .filter(session::Column::KeyHash.eq(key_hash(id)))
-            .exec(&self.db)
+        let hash = key_hash(id);
+        let owner: Option<String> = session::Entity::find()
+            .select_only()
+            .column(session::Column::UserId)
+            .filter(session::Column::KeyHash.eq(hash.as_str()))
+            .into_tuple()
+            .one(&self.db)
             .await
             .map_err(backend)?;
+        let delete = session::Entity::delete_many().filter(session::Column::KeyHash.eq(hash));
+        let Some(owner) = owner else {
+            // Nothing stored under it (an anonymous session cycled at sign-in), so nothing cached.
+            delete.exec(&self.db).await.map_err(backend)?;
+            return Ok(());
+        };
+        let txn = self.db.begin().await.map_err(backend)?;
+        delete.exec(&txn).await.map_err(backend)?;
+        announce(&txn, &owner).await.map_err(backend)?;
+        txn.commit().await.map_err(backend)?;
+        self.cache.forget_user(&owner);
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! Signing in and up live in [`crate::auth::sign_in`], the password change in
 //! [`crate::auth::password_change`]; both are re-exported here.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use tower_cookies::Cookies;
 use tower_sessions::Session;
 
@@ -117,7 +117,14 @@ pub async fn end_session(state: &AppState, auth: &AuthUser, id: &str) -> Result<
     if !looks_like_id(id) {
         return Err(AppError::not_found("session"));
     }
-    delete_owned::<session_row::Entity>(&state.db, id, &auth.user_id, "session").await
+    let txn = state.db.begin().await.map_err(db_failed)?;
+    delete_owned::<session_row::Entity>(&txn, id, &auth.user_id, "session").await?;
+    crate::cache::announce(&txn, &auth.user_id)
+        .await
+        .map_err(db_failed)?;
+    txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(&auth.user_id);
+    Ok(())
 }
 
 /// Ends every session of the caller's except the current one.
@@ -127,11 +134,14 @@ pub async fn end_other_sessions(state: &AppState, auth: &AuthUser) -> Result<u64
     if let Some(id) = auth.session.id() {
         query = query.filter(session_row::Column::KeyHash.ne(key_hash(&id)));
     }
-    Ok(query
-        .exec(&state.db)
+    let txn = state.db.begin().await.map_err(db_failed)?;
+    let ended = query.exec(&txn).await.map_err(db_failed)?.rows_affected;
+    crate::cache::announce(&txn, &auth.user_id)
         .await
-        .map_err(db_failed)?
-        .rows_affected)
+        .map_err(db_failed)?;
+    txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(&auth.user_id);
+    Ok(ended)
 }
 
 fn session_of(req: &Parts) -> Result<Session, AppError> {

@@ -24,6 +24,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         ledger_queue_depth: state.ai.ledger.queue_depth(),
         resident_bytes: resident_bytes(),
         draining: state.draining.load(Ordering::Relaxed),
+        state_cache_live: state.cache.is_live(),
     };
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

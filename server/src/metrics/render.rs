@@ -14,6 +14,8 @@ pub struct Gauges {
     pub resident_bytes: Option<u64>,
     /// Whether the server is draining (shutting down).
     pub draining: bool,
+    /// Whether the state caches are live (see `crate::cache`).
+    pub state_cache_live: bool,
 }
 
 /// The whole exposition.
@@ -64,6 +66,27 @@ pub fn render(m: &Metrics, g: Gauges) -> String {
          studio_model_cache_lookups_total{{result=\"miss\"}} {}",
         m.model_cache_hits.load(Ordering::Relaxed),
         m.model_cache_misses.load(Ordering::Relaxed),
+    );
+    let _ = writeln!(
+        out,
+        "# HELP studio_state_cache_lookups_total Lookups of sessions, keys, preferences and spending caps, by cache and whether the cache answered.\n\
+         # TYPE studio_state_cache_lookups_total counter"
+    );
+    for name in crate::cache::Name::ALL {
+        let (hits, misses) = m.state_cache_counts(name);
+        let cache = name.as_str();
+        let _ = writeln!(
+            out,
+            "studio_state_cache_lookups_total{{cache=\"{cache}\",result=\"hit\"}} {hits}\n\
+             studio_state_cache_lookups_total{{cache=\"{cache}\",result=\"miss\"}} {misses}"
+        );
+    }
+    counter_or_gauge(
+        &mut out,
+        "studio_state_cache_live",
+        "gauge",
+        "1 while this instance hears every change announced (cached values may be served).",
+        u8::from(g.state_cache_live),
     );
     counter_or_gauge(
         &mut out,
@@ -179,8 +202,12 @@ mod tests {
                 ledger_queue_depth: 7,
                 resident_bytes: Some(1024),
                 draining: false,
+                state_cache_live: true,
             },
         );
+        assert!(text.contains("studio_state_cache_live 1"));
+        assert!(text
+            .contains("studio_state_cache_lookups_total{cache=\"spend_limit\",result=\"miss\"} 0"));
         assert!(text.contains("# TYPE studio_http_requests_total counter"));
         assert!(text.contains("studio_http_requests_total{class=\"api\",status=\"2xx\"} 1"));
         assert!(text.contains("studio_http_requests_total{class=\"api\",status=\"5xx\"} 1"));

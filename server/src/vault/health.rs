@@ -138,10 +138,25 @@ pub async fn refresh(state: &AppState, user_id: &str, key: &ApiKey, origin: &Key
             return;
         }
     };
-    match update.exec(&state.db).await {
-        Ok(_) => tracing::info!(user.id = %user_id, why = ?why, "key facts refreshed"),
+    match store_facts(state, user_id, update).await {
+        Ok(()) => tracing::info!(user.id = %user_id, why = ?why, "key facts refreshed"),
         Err(e) => tracing::warn!(user.id = %user_id, error = %e, "could not store a key's facts"),
     }
+}
+
+/// Runs `update` and announces it (the cached row's `health_checked_at` moves on).
+async fn store_facts(
+    state: &AppState,
+    user_id: &str,
+    update: sea_orm::UpdateMany<user_api_key::Entity>,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = state.db.begin().await?;
+    update.exec(&txn).await?;
+    crate::cache::announce(&txn, user_id).await?;
+    txn.commit().await?;
+    state.cache.forget_user(user_id);
+    Ok(())
 }
 
 /// Notes that a call with the key holding `origin` hit the free tier's daily cap.

@@ -7,7 +7,9 @@
 //! or picked up on the next pass).
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 
 use crate::entities::user_api_key;
 use crate::vault::envelope;
@@ -53,6 +55,7 @@ pub async fn rewrap_all(
                 skip.push(row.user_id);
                 continue;
             };
+            let txn = db.begin().await?;
             let res = user_api_key::Entity::update_many()
                 .col_expr(user_api_key::Column::SecretEnc, Expr::value(new_env))
                 .col_expr(
@@ -62,8 +65,14 @@ pub async fn rewrap_all(
                 .filter(user_api_key::Column::UserId.eq(row.user_id.as_str()))
                 .filter(user_api_key::Column::KeyVersion.eq(row.key_version))
                 .filter(user_api_key::Column::SecretEnc.eq(row.secret_enc.as_str()))
-                .exec(db)
+                .exec(&txn)
                 .await?;
+            // Every instance reads the row again (a cached ciphertext would make a later
+            // compare-and-swap on it miss).
+            if res.rows_affected == 1 {
+                crate::cache::announce(&txn, &row.user_id).await?;
+            }
+            txn.commit().await?;
             if res.rows_affected == 1 {
                 report.rewrapped += 1;
             } else {

@@ -157,7 +157,11 @@ async fn verify_and_store(
         now,
     )
     .await?;
+    crate::cache::announce(&txn, &auth.user_id)
+        .await
+        .map_err(db_failed)?;
     txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(&auth.user_id);
     tracing::info!(user.id = %auth.user_id, key.version = kid, event = kind, "API key stored");
     Ok(())
 }

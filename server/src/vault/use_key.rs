@@ -44,12 +44,18 @@ fn retired_version() -> AppError {
 
 /// Decrypts the caller's key for one upstream call. `Ok(None)` when no key is stored. A key
 /// that fails authentication is marked unusable, logged, and never sent anywhere.
+///
+/// The row (ciphertext, status and facts; never the plaintext) comes from the cache when it
+/// holds it ([`crate::cache`]); the key is decrypted for each call, so the plaintext lives only
+/// as long as the call, and a ring reloaded or a version retired applies at once.
 pub async fn stored_key(state: &AppState, user_id: &str) -> Result<Option<StoredKey>, AppError> {
-    let Some(row) = user_api_key::Entity::find_by_id(user_id.to_owned())
-        .one(&state.db)
-        .await
-        .map_err(db_failed)?
-    else {
+    let load = async {
+        user_api_key::Entity::find_by_id(user_id.to_owned())
+            .one(&state.db)
+            .await
+            .map_err(db_failed)
+    };
+    let Some(row) = state.cache.key(user_id, load).await? else {
         return Ok(None);
     };
     match row.status.as_str() {
@@ -124,8 +130,14 @@ async fn swap_status(
             state.clock.now(),
         )
         .await?;
+        crate::cache::announce(&txn, user_id)
+            .await
+            .map_err(db_failed)?;
     }
     txn.commit().await.map_err(db_failed)?;
+    if swapped {
+        state.cache.forget_user(user_id);
+    }
     Ok(swapped)
 }
 

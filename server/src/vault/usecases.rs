@@ -139,9 +139,14 @@ pub async fn remove_key(
             state.clock.now(),
         )
         .await?;
+        crate::cache::announce(&txn, &auth.user_id)
+            .await
+            .map_err(db_failed)?;
         tracing::info!(user.id = %auth.user_id, "API key removed");
     }
-    txn.commit().await.map_err(db_failed)
+    txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(&auth.user_id);
+    Ok(())
 }
 
 #[async_trait::async_trait]

@@ -315,4 +315,6 @@ pub async fn force_key(app: &TestApp, user_id: &str, plaintext: &str) {
     .exec(&app.db)
     .await
     .unwrap();
+    // Written behind the studio's back: tell its cache, as the studio's own writes do.
+    app.state.cache.forget_user(user_id);
 }

@@ -1,7 +1,8 @@
-//! Two instances on one database, with no sticky routing: what one does, the other sees at
-//! once (sessions, keys, sign-out, password changes), a key rotation while both serve loses
-//! nothing, and the per-account sign-in limit is shared. On PostgreSQL (as deployed at scale)
-//! and on SQLite (two processes on one file behave the same).
+//! Two instances on one database, with no sticky routing: what one does, the other sees within
+//! a second, though each caches sessions and keys (sessions, keys, sign-out, password changes),
+//! a key rotation while both serve loses nothing, and the per-account sign-in limit is shared.
+//! On PostgreSQL (as deployed at scale) and on SQLite (two processes on one file behave the
+//! same). `tests/processes` does the same with two `studio` processes.
 
 use fake_openrouter::key;
 use futures::future::join_all;
@@ -64,6 +65,53 @@ fn last_bearer(app: &TestApp) -> String {
         .unwrap_or_default()
 }
 
+/// Polls `check` until it holds, at most one second after `since` (issue 16's bound for a
+/// change on one instance to reach the others); fails naming `what`.
+pub async fn within_a_second<F, Fut>(since: std::time::Instant, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    loop {
+        let last = match check().await {
+            Ok(()) => return,
+            Err(e) => e,
+        };
+        assert!(
+            since.elapsed() < std::time::Duration::from_secs(1),
+            "{what}: not seen within a second; last: {last}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// A chat through `base` answers 200 and was sent with `expected`.
+async fn chats_with(app: &TestApp, base: &str, cookie: &str, expected: &str) -> Result<(), String> {
+    let (status, body) = call(
+        reqwest::Method::POST,
+        base,
+        "/api/ai/chat",
+        cookie,
+        Some(chat("hi")),
+    )
+    .await;
+    let bearer = last_bearer(app);
+    if status == 200 && bearer == format!("Bearer {expected}") {
+        Ok(())
+    } else {
+        Err(format!("{status} {body}"))
+    }
+}
+
+async fn status_is(base: &str, path: &str, cookie: &str, want: u16) -> Result<(), String> {
+    let (status, body) = call(reqwest::Method::GET, base, path, cookie, None).await;
+    if status == want {
+        Ok(())
+    } else {
+        Err(format!("{status} {body}"))
+    }
+}
+
 async fn two_instances(extra: &[(&str, &str)]) -> (TestApp, String, String) {
     let app = spawn_app_with(extra).await;
     let (b, _) = another_instance(&app, extra)
@@ -74,56 +122,85 @@ async fn two_instances(extra: &[(&str, &str)]) -> (TestApp, String, String) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn what_one_instance_does_to_a_session_or_a_key_the_other_sees_at_once() {
+async fn what_one_instance_does_to_a_session_or_a_key_the_other_sees_within_a_second() {
     use reqwest::Method;
+    use std::time::Instant;
     let (app, a, b) = two_instances(&[]).await;
 
-    // Signed in through A, signed in on B.
+    // Signed in through A, signed in on B (nobody cached it yet).
     let cookie = sign_up(&a, "a@example.com").await;
-    let (status, session) = call(Method::GET, &b, "/api/auth/session", &cookie, None).await;
-    assert_eq!(status, 200, "{session}");
+    assert_eq!(
+        status_is(&b, "/api/auth/session", &cookie, 200).await,
+        Ok(())
+    );
 
-    // A key saved through A is the one B sends to OpenRouter.
+    // B caches "no key"; a key saved through A is the one B then sends to OpenRouter.
+    let (_, body) = call(Method::POST, &b, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
+    assert_eq!(body["error"], "API key required", "{body}");
+    let saved = Instant::now();
     let body = json!({"apiKey": key("a1")});
     let (status, _) = call(Method::POST, &a, "/api/user/api-key", &cookie, Some(body)).await;
     assert_eq!(status, 200);
-    let (status, answer) = call(Method::POST, &b, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(last_bearer(&app), format!("Bearer {}", key("a1")));
+    let a1 = key("a1");
+    within_a_second(saved, "saved through A, used by B", || {
+        chats_with(&app, &b, &cookie, &a1)
+    })
+    .await;
 
-    // Replaced through B, used by A at once.
+    // A caches it; replaced through B, A uses the new one.
+    chats_with(&app, &a, &cookie, &key("a1")).await.unwrap();
+    let replaced = Instant::now();
     let body = json!({"apiKey": key("a2")});
     let (status, _) = call(Method::POST, &b, "/api/user/api-key", &cookie, Some(body)).await;
     assert_eq!(status, 200);
-    let (status, _) = call(Method::POST, &a, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
-    assert_eq!(status, 200);
-    assert_eq!(last_bearer(&app), format!("Bearer {}", key("a2")));
+    let a2 = key("a2");
+    within_a_second(replaced, "replaced through B, used by A", || {
+        chats_with(&app, &a, &cookie, &a2)
+    })
+    .await;
 
-    // Removed through A: B has no key to use.
+    // Removed through A: B has no key to use, and sends nothing upstream.
+    chats_with(&app, &b, &cookie, &key("a2")).await.unwrap();
+    let removed = Instant::now();
     let (status, _) = call(Method::DELETE, &a, "/api/user/api-key", &cookie, None).await;
     assert!(status == 200 || status == 204, "{status}");
-    let calls = chat_requests(&app).len();
-    let (status, body) = call(Method::POST, &b, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
-    assert_eq!(body["error"], "API key required", "{status} {body}");
-    assert_eq!(chat_requests(&app).len(), calls, "nothing went upstream");
+    within_a_second(removed, "removed through A, gone on B", || async {
+        let calls = chat_requests(&app).len();
+        let (status, body) =
+            call(Method::POST, &b, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
+        if body["error"] == "API key required" && chat_requests(&app).len() == calls {
+            Ok(())
+        } else {
+            Err(format!("{status} {body}"))
+        }
+    })
+    .await;
 
-    // Signed out through B: the session is over on A too.
+    // Signed out through B: the session (cached on A) is over on A too.
+    assert_eq!(
+        status_is(&a, "/api/auth/session", &cookie, 200).await,
+        Ok(())
+    );
+    let out = Instant::now();
     let (status, _) = call(Method::POST, &b, "/api/auth/signout", &cookie, None).await;
     assert!(status < 300, "{status}");
-    let (status, _) = call(Method::GET, &a, "/api/auth/session", &cookie, None).await;
-    assert_eq!(status, 401, "signed out everywhere");
+    within_a_second(out, "signed out through B, over on A", || {
+        status_is(&a, "/api/auth/session", &cookie, 401)
+    })
+    .await;
 
-    // A password changed through A ends the session signed in on B.
+    // A password changed through A ends the session signed in (and cached) on B.
     let on_b = sign_in(&b, "a@example.com", PASSWORD).await;
     let on_a = sign_in(&a, "a@example.com", PASSWORD).await;
+    assert_eq!(status_is(&b, "/api/auth/session", &on_b, 200).await, Ok(()));
     let change = json!({"currentPassword": PASSWORD, "newPassword": "a brand new password"});
+    let changed = Instant::now();
     let (status, _) = call(Method::POST, &a, "/api/auth/password", &on_a, Some(change)).await;
     assert_eq!(status, 204);
-    let (status, _) = call(Method::GET, &b, "/api/auth/session", &on_b, None).await;
-    assert_eq!(
-        status, 401,
-        "the old password's session is over on the other instance"
-    );
+    within_a_second(changed, "the old password's session, over on B", || {
+        status_is(&b, "/api/auth/session", &on_b, 401)
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,6 +214,18 @@ async fn a_key_rotation_while_two_instances_serve_loses_no_key() {
         let body = json!({"apiKey": key(&format!("{i:02x}"))});
         let (status, _) = call(Method::POST, base, "/api/user/api-key", &cookie, Some(body)).await;
         assert_eq!(status, 200);
+        // Both instances cache the key row before the rotation.
+        for base in [&a, &b] {
+            let (status, _) = call(
+                Method::POST,
+                base,
+                "/api/ai/chat",
+                &cookie,
+                Some(chat("hi")),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
         users.push(cookie);
     }
 
@@ -173,15 +262,14 @@ async fn a_key_rotation_while_two_instances_serve_loses_no_key() {
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
 
     // Every user's newest key is the one both instances use.
+    let done = std::time::Instant::now();
     for (i, cookie) in users.iter().enumerate() {
+        let newest = key(&format!("{:02x}", 0x80 + i));
         for base in [&a, &b] {
-            let (status, body) =
-                call(Method::POST, base, "/api/ai/chat", cookie, Some(chat("hi"))).await;
-            assert_eq!(status, 200, "{body}");
-            assert_eq!(
-                last_bearer(&app),
-                format!("Bearer {}", key(&format!("{:02x}", 0x80 + i)))
-            );
+            within_a_second(done, "the newest key, on both", || {
+                chats_with(&app, base, cookie, &newest)
+            })
+            .await;
         }
     }
     let out = studio(&app, &["check-keys"]);
@@ -220,4 +308,51 @@ async fn the_per_account_sign_in_limit_is_shared_by_both_instances() {
         (1..10).contains(&checked),
         "{checked} guesses reached the password check across both instances: {answers:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_refused_on_one_instance_and_a_disabled_account_reach_the_other_within_a_second() {
+    use reqwest::Method;
+    use std::time::Instant;
+    let (app, a, b) = two_instances(&[]).await;
+    let cookie = sign_up(&a, "a@example.com").await;
+    let body = json!({"apiKey": key("beef")});
+    let (status, _) = call(Method::POST, &a, "/api/user/api-key", &cookie, Some(body)).await;
+    assert_eq!(status, 200);
+    // Both cache the key as active.
+    chats_with(&app, &a, &cookie, &key("beef")).await.unwrap();
+    chats_with(&app, &b, &cookie, &key("beef")).await.unwrap();
+
+    // Its owner disables it at OpenRouter; B's next call is refused and marks it rejected.
+    app.fake.set_key_facts("beef", serde_json::Map::new(), true);
+    let (_, body) = call(Method::POST, &b, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
+    assert_eq!(body["error"], "API key rejected", "{body}");
+    let marked = Instant::now();
+    within_a_second(marked, "a key rejected on B, not sent by A", || async {
+        let calls = chat_requests(&app).len();
+        let (status, body) =
+            call(Method::POST, &a, "/api/ai/chat", &cookie, Some(chat("hi"))).await;
+        if body["error"] == "API key rejected" && chat_requests(&app).len() == calls {
+            Ok(())
+        } else {
+            Err(format!("{status} {body}"))
+        }
+    })
+    .await;
+
+    // `studio disable-account`, a process of its own, signs the account out on both.
+    for base in [&a, &b] {
+        assert_eq!(
+            status_is(base, "/api/auth/session", &cookie, 200).await,
+            Ok(())
+        );
+    }
+    let disabled = Instant::now();
+    studio(&app, &["disable-account", "a@example.com"]);
+    for base in [&a, &b] {
+        within_a_second(disabled, "a disabled account, signed out", || {
+            status_is(base, "/api/auth/session", &cookie, 401)
+        })
+        .await;
+    }
 }

@@ -5,6 +5,7 @@
 mod ai;
 mod api_key;
 mod auth;
+mod cache;
 mod connect;
 mod fuzz;
 mod helpers;

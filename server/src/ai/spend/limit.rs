@@ -1,7 +1,7 @@
 //! The cap itself: read with where the period stands, set, removed, and its alert dismissed.
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use app::wire::{SpendLimit, SpendLimitStatus};
 use app::AppError;
@@ -34,6 +34,12 @@ pub async fn stored(
         .one(&state.db)
         .await
         .map_err(db_failed)
+}
+
+/// Whether the user set a cap (what every AI call asks first), from the cache when it holds it.
+pub async fn is_capped(state: &AppState, user_id: &str) -> Result<bool, AppError> {
+    let load = async { Ok(stored(state, user_id).await?.is_some()) };
+    state.cache.capped(user_id, load).await
 }
 
 /// A stored cap's period (a row written by this code always parses).
@@ -116,6 +122,7 @@ pub async fn put(
         updated_at: Set(state.clock.now()),
     };
     use spend_limit::Column as C;
+    let txn = state.db.begin().await.map_err(db_failed)?;
     spend_limit::Entity::insert(row)
         .on_conflict(
             OnConflict::column(C::UserId)
@@ -129,19 +136,30 @@ pub async fn put(
                 ])
                 .to_owned(),
         )
-        .exec(&state.db)
+        .exec(&txn)
         .await
         .map_err(db_failed)?;
+    crate::cache::announce(&txn, user_id)
+        .await
+        .map_err(db_failed)?;
+    txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(user_id);
     tracing::info!(user.id = %user_id, spend.period = period.as_str(), "spending limit set");
     status(state, user_id).await?.ok_or_else(AppError::internal)
 }
 
 /// `DELETE /api/user/spend-limit`: removes the cap (nothing to remove is fine).
 pub async fn remove(state: &AppState, user_id: &str) -> Result<(), AppError> {
+    let txn = state.db.begin().await.map_err(db_failed)?;
     spend_limit::Entity::delete_by_id(user_id.to_owned())
-        .exec(&state.db)
+        .exec(&txn)
         .await
         .map_err(db_failed)?;
+    crate::cache::announce(&txn, user_id)
+        .await
+        .map_err(db_failed)?;
+    txn.commit().await.map_err(db_failed)?;
+    state.cache.forget_user(user_id);
     tracing::info!(user.id = %user_id, "spending limit removed");
     Ok(())
 }
