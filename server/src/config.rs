@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::error::StartupError;
 
+mod cache_settings;
 mod database_url;
 mod keyring_source;
 
@@ -268,29 +269,7 @@ impl Config {
             ));
         }
         let shutdown_grace_secs = secs("SHUTDOWN_GRACE_SECS", 30)?;
-        let cache_ttl_secs = match read("CACHE_TTL_SECS") {
-            None => 60,
-            Some(raw) => raw
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n <= 86_400)
-                .ok_or_else(|| {
-                    StartupError::config("CACHE_TTL_SECS", "expected seconds from 0 to 86400")
-                })?,
-        };
-        let cache_max_entries = match read("CACHE_MAX_ENTRIES") {
-            None => 100_000,
-            Some(raw) => raw
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=10_000_000).contains(n))
-                .ok_or_else(|| {
-                    StartupError::config(
-                        "CACHE_MAX_ENTRIES",
-                        "expected a number from 1 to 10000000",
-                    )
-                })?,
-        };
+        let (cache_ttl_secs, cache_max_entries) = cache_settings::read(&read)?;
         Ok(Self {
             addr,
             database,

@@ -146,3 +146,19 @@ fn metrics_are_off_by_default_and_never_on_the_public_address() {
     let err = config(&[("METRICS_ADDR", "nine")]).expect_err("not an address");
     assert!(err.to_string().starts_with("METRICS_ADDR: "), "{err}");
 }
+
+#[test]
+fn the_cache_bounds_have_defaults_allow_turning_it_off_and_name_their_variable_when_wrong() {
+    let c = config(&[]).expect("defaults are valid");
+    assert_eq!((c.cache_ttl_secs, c.cache_max_entries), (60, 100_000));
+    let c = config(&[("CACHE_TTL_SECS", "0"), ("CACHE_MAX_ENTRIES", "10")]).expect("valid");
+    assert_eq!((c.cache_ttl_secs, c.cache_max_entries), (0, 10));
+    for (var, value) in [
+        ("CACHE_TTL_SECS", "-1"),
+        ("CACHE_TTL_SECS", "a minute"),
+        ("CACHE_MAX_ENTRIES", "0"),
+    ] {
+        let err = config(&[(var, value)]).expect_err("refused");
+        assert!(err.to_string().starts_with(&format!("{var}: ")), "{err}");
+    }
+}
