@@ -5,7 +5,8 @@
 //! Run: `cargo bench -p server --bench proxy`
 //! Tune with `PROXY_BENCH_CLIENTS` (default 32), `PROXY_BENCH_SECONDS` (default 5) and
 //! `PROXY_BENCH_DATABASE_URL` (default: a fresh SQLite file; a `postgres://` URL names a fresh,
-//! empty database). Clients, studio and fake share the machine's cores.
+//! empty database), and `CACHE_TTL_SECS` (0 turns the studio's state caches off). Clients,
+//! studio and fake share the machine's cores.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -59,6 +60,8 @@ async fn run() {
         "LIMIT_SIGNUPS_PER_ADDRESS_HOUR"
         | "LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR"
         | "LIMIT_KEY_CHECKS_PER_USER_HOUR" => Some("100000".to_owned()),
+        // `CACHE_TTL_SECS=0` measures the studio without its state caches.
+        "CACHE_TTL_SECS" => std::env::var(name).ok(),
         _ => None,
     })
     .expect("a valid configuration");

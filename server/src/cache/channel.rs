@@ -159,7 +159,7 @@ async fn last_seq(db: &DatabaseConnection) -> Result<i64, DbErr> {
             "SELECT COALESCE(MAX(seq), 0) AS seq FROM cache_changes",
         ))
         .await?;
-    Ok(row.map_or(Ok(0), |r| r.try_get::<i64>("", "seq"))?)
+    row.map_or(Ok(0), |r| r.try_get::<i64>("", "seq"))
 }
 
 async fn poll(db: DatabaseConnection, caches: Arc<Caches>) {

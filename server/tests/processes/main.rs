@@ -44,8 +44,7 @@ fn chat() -> Value {
 fn last_bearer(fake: &FakeOpenRouter) -> String {
     fake.requests()
         .into_iter()
-        .filter(|r| r.path == "/api/v1/chat/completions")
-        .next_back()
+        .rfind(|r| r.path == "/api/v1/chat/completions")
         .and_then(|r| r.authorization)
         .unwrap_or_default()
 }
