@@ -31,12 +31,6 @@ const KEEP_ROWS_SECS: i64 = 60;
 /// At most this many rows per poll (another poll follows at once when there were as many).
 const POLL_BATCH: i64 = 500;
 
-fn wall_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 /// Tells every instance that something cached about `user_id` changed. Call it inside the
 /// transaction that makes the change (on PostgreSQL the notification is sent at commit and
 /// dropped on rollback; on SQLite the row commits with the change), then, after the commit,
@@ -52,17 +46,18 @@ pub async fn announce<C: ConnectionTrait>(conn: &C, user_id: &str) -> Result<(),
             .await?;
         }
         backend => {
-            let now = wall_secs();
+            // The row's time is the database's (it only ages rows out, and every process on
+            // the file shares that clock), not the studio's `Clock`, which tests move.
             conn.execute(Statement::from_sql_and_values(
                 backend,
-                "INSERT INTO cache_changes (user_id, at) VALUES (?, ?)",
-                [user_id.into(), now.into()],
+                "INSERT INTO cache_changes (user_id, at) VALUES (?, CAST(strftime('%s', 'now') AS INTEGER))",
+                [user_id.into()],
             ))
             .await?;
             conn.execute(Statement::from_sql_and_values(
                 backend,
-                "DELETE FROM cache_changes WHERE at < ?",
-                [(now - KEEP_ROWS_SECS).into()],
+                "DELETE FROM cache_changes WHERE at < CAST(strftime('%s', 'now') AS INTEGER) - ?",
+                [KEEP_ROWS_SECS.into()],
             ))
             .await?;
         }
