@@ -82,17 +82,20 @@ mod tests {
 
     #[test]
     fn only_the_latest_prompts_code_goes_just_before_it_and_unstarted_answers_do_not() {
-        let turns = [
-            turn(0, "user", "first", Some("old code")),
-            turn(1, "assistant", "answer", None),
-            turn(2, "user", "second", Some("new code")),
-            turn(3, "assistant", "", None),
-        ];
-        let sent = history(&turns);
-        let roles: Vec<&str> = sent.iter().map(|(r, _)| r.as_str()).collect();
-        assert_eq!(roles, ["user", "assistant", "system", "user"]);
-        assert_eq!(sent[2].1, "new code");
-        assert!(sent.iter().all(|(_, c)| c != "old code"));
+        // Signals need an owner when the server build's arenas are on (features unified in tests).
+        Owner::new().with(|| {
+            let turns = [
+                turn(0, "user", "first", Some("old code")),
+                turn(1, "assistant", "answer", None),
+                turn(2, "user", "second", Some("new code")),
+                turn(3, "assistant", "", None),
+            ];
+            let sent = history(&turns);
+            let roles: Vec<&str> = sent.iter().map(|(r, _)| r.as_str()).collect();
+            assert_eq!(roles, ["user", "assistant", "system", "user"]);
+            assert_eq!(sent[2].1, "new code");
+            assert!(sent.iter().all(|(_, c)| c != "old code"));
+        });
     }
 
     #[test]
