@@ -115,37 +115,11 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
 /// A fresh database URL: a new SQLite file, or a new PostgreSQL database when
 /// `STUDIO_TEST_POSTGRES_URL` names a server.
 pub async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
-    match std::env::var("STUDIO_TEST_POSTGRES_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => create_postgres_database(&admin_url).await,
-        _ => format!("sqlite://{}", dir.path().join("studio.db").display()),
-    }
+    database::fresh_database_url(dir.path(), "api").await
 }
 
-async fn create_postgres_database(admin_url: &str) -> String {
-    use sea_orm::{ConnectionTrait, Database};
-    let name = format!("studio_test_{}", uuid_like());
-    let admin = Database::connect(admin_url)
-        .await
-        .expect("the PostgreSQL test server answers");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("can create a test database");
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(b, _)| b)
-        .unwrap_or(admin_url);
-    format!("{base}/{name}")
-}
-
-fn uuid_like() -> String {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{:x}{:x}", nanos, std::process::id())
-}
+#[path = "../support/database.rs"]
+mod database;
 
 /// Starts the app with the test defaults.
 pub async fn spawn_app() -> TestApp {

@@ -15,6 +15,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod checks;
+#[path = "../support/database.rs"]
+mod database;
 mod maintenance;
 mod studio;
 mod workload;

@@ -122,31 +122,5 @@ pub fn free_addr() -> SocketAddr {
 /// A fresh database: a SQLite file in `dir`, or a new PostgreSQL database when
 /// `STUDIO_TEST_POSTGRES_URL` names a server.
 pub async fn fresh_database(dir: &Path) -> String {
-    use sea_orm::{ConnectionTrait, Database};
-    match std::env::var("STUDIO_TEST_POSTGRES_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!(
-                "studio_test_crash_{:x}{:x}",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .expect("after 1970")
-                    .as_nanos(),
-                std::process::id()
-            );
-            let admin = Database::connect(&admin_url)
-                .await
-                .expect("the PostgreSQL test server answers");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("can create a test database");
-            let _ = admin.close().await;
-            let base = admin_url
-                .rsplit_once('/')
-                .map(|(b, _)| b)
-                .unwrap_or(&admin_url);
-            format!("{base}/{name}")
-        }
-        _ => format!("sqlite://{}", dir.join("studio.db").display()),
-    }
+    crate::database::fresh_database_url(dir, "crash").await
 }

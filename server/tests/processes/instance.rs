@@ -33,32 +33,7 @@ fn free_addr() -> SocketAddr {
 }
 
 async fn fresh_database(dir: &std::path::Path) -> String {
-    use sea_orm::{ConnectionTrait, Database};
-    match std::env::var("STUDIO_TEST_POSTGRES_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!(
-                "studio_test_procs_{:x}{:x}",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .expect("after 1970")
-                    .as_nanos(),
-                std::process::id()
-            );
-            let admin = Database::connect(&admin_url)
-                .await
-                .expect("PostgreSQL answers");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("can create a test database");
-            let _ = admin.close().await;
-            let base = admin_url
-                .rsplit_once('/')
-                .map_or(admin_url.as_str(), |(b, _)| b);
-            format!("{base}/{name}")
-        }
-        _ => format!("sqlite://{}", dir.join("studio.db").display()),
-    }
+    crate::database::fresh_database_url(dir, "procs").await
 }
 
 fn command(env: &[(String, String)], args: &[&str]) -> Command {

@@ -5,6 +5,8 @@
 //! sees the change or the second is over; no other timing is asserted.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../support/database.rs"]
+mod database;
 mod instance;
 
 use std::time::{Duration, Instant};
