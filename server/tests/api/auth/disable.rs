@@ -13,6 +13,7 @@ use server::entities::{session, user_api_key};
 
 use crate::ai::{chat, chat_requests, post_json, user_with_key};
 use crate::helpers::{client, spawn_app, TestApp, PASSWORD};
+use crate::instances::within_a_second;
 use crate::vault::studio_bin;
 
 /// Runs `studio <args>` against the app's database; returns its exit success and output.
@@ -93,9 +94,24 @@ async fn a_disabled_account_loses_its_sessions_sign_ins_and_calls_but_keeps_its_
     );
     assert_eq!(sessions_of(&app, &a).await, 0, "its session rows are gone");
 
-    // Both signed-in browsers: their very next request is anonymous.
+    // Both signed-in browsers are anonymous from here on. The command ran in a process of its
+    // own: this instance learns of it through the change feed, as another instance would,
+    // within the second issue 16 allows.
+    let since = std::time::Instant::now();
     app.fake.clear();
     for browser in [&first, &second] {
+        let app = &app;
+        within_a_second(
+            since,
+            "the disabled account's session ends",
+            move || async move {
+                match status_of(app, browser, "/api/user/api-key").await {
+                    (401, _) => Ok(()),
+                    (status, body) => Err(format!("{status} {body}")),
+                }
+            },
+        )
+        .await;
         let (status, body) = status_of(&app, browser, "/api/user/api-key").await;
         assert_eq!(status, 401, "{body}");
         assert!(
