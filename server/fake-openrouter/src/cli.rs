@@ -61,10 +61,30 @@ Prompt markers (in the last user message):
   HUGE_CONTEXT (in any message but the last)
                                 400 context_length_exceeded, until that message is dropped
 
-Answers: \"Echo: <last user message>\", about 4 characters per token, cost from the model's
-pricing; `max_tokens` cuts the echo short with finish_reason \"length\". Streams send
-`: OPENROUTER PROCESSING`, a role chunk, one content chunk per word, a finish chunk, a usage
-chunk with \"choices\": [], then `data: [DONE]`.
+  FAKE_MARKDOWN:hostile         a fixed Markdown document of <script>, <img onerror>, raw
+                                <a href=javascript:>, javascript: and data: links, an
+                                autolink and a remote image (tests of safe rendering)
+
+Answers (the same request always gets the same answer), by what the studio sends:
+  code completion (a user message with <before_cursor>..</before_cursor>
+  <after_cursor>..</after_cursor>, the language from \"completion engine for <lang>\")
+                                the text to insert at the cursor: the rest of the line, or
+                                the next statement of the function it is in (`a + b` in an
+                                empty `fn add`), then the braces the code after the cursor
+                                leaves open; never the prompt or its tags
+  code generation (system \"You are an expert <lang> programmer\", a \"Request: ..\" line)
+                                one fenced block with a function for the request (add, sum,
+                                reverse, sort, fibonacci, else one named after its words)
+  chat (anything else)          Markdown: \"You asked: <last user message, white space
+                                collapsed>\", a heading, a bold lead, a list with inline
+                                code, a fenced block and a small table, in the language the
+                                prompt names, else the one of the file the studio sent
+                                (\"(rust)\", ```rust), else Rust
+Languages: rust, python, typescript, javascript, go (others are answered in Rust).
+About 4 characters per token, cost from the model's pricing; `max_tokens` cuts the answer
+short with finish_reason \"length\". Streams send `: OPENROUTER PROCESSING`, a role chunk, one
+content chunk per word (with the white space after it), a finish chunk, a usage chunk with
+\"choices\": [], then `data: [DONE]`.
 
 Endpoints:
   GET    /auth?callback_url=..&code_challenge=..&code_challenge_method=S256
@@ -77,7 +97,7 @@ Endpoints:
                                                    403 expired (--auth-code-ttl-secs)
   GET    /api/v1/key  (alias /api/v1/auth/key)     the key's limits and usage
   GET    /api/v1/credits                           management keys only (others 403)
-  POST   /api/v1/chat/completions                  echo, streaming or not
+  POST   /api/v1/chat/completions                  the answer, streaming or not
   GET    /api/v1/models[?supported_parameters=..]  the catalogue; no key needed
   GET    /__fake/requests                          every request received, as JSON
   DELETE /__fake/requests                          forget them
@@ -168,6 +188,9 @@ mod tests {
             "--chunk-delay-ms",
             "--slow-delay-ms",
             "No auth credentials found",
+            "FAKE_MARKDOWN:hostile",
+            "<before_cursor>",
+            "You asked:",
         ] {
             assert!(help.contains(trigger), "--help does not mention {trigger}");
         }

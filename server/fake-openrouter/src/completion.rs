@@ -92,6 +92,18 @@ impl ChatRequest {
             .unwrap_or_default()
     }
 
+    /// The texts of the system messages, joined by blank lines (the fake reads the language and
+    /// the kind of request from them).
+    pub(crate) fn system_text(&self) -> String {
+        self.messages
+            .iter()
+            .flatten()
+            .filter(|message| message.role == "system")
+            .map(|message| text_of(&message.content))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
     /// Every character the model would read, for the prompt token count.
     fn prompt_chars(&self) -> usize {
         let messages: usize = self
@@ -129,9 +141,10 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    /// Echoes the last user message, counting about four characters to a token.
+    /// The answer [`crate::answers::write`] gives the request, counting about four characters
+    /// to a token.
     pub(crate) fn to(request: &ChatRequest, model: &Model) -> Self {
-        let mut content = format!("Echo: {}", request.last_user_text());
+        let mut content = crate::answers::write(&request.system_text(), &request.last_user_text());
         let mut completion_tokens = tokens(content.chars().count());
         let mut finish_reason = "stop";
         if let Some(max) = request.max_tokens.filter(|max| *max < completion_tokens) {
@@ -235,19 +248,35 @@ mod tests {
     }
 
     #[test]
-    fn the_answer_echoes_the_last_user_message() {
+    fn the_answer_is_about_the_last_user_message() {
         let body = r#"{"messages":[{"role":"user","content":"first"},
             {"role":"assistant","content":"x"},{"role":"user","content":"second one"}]}"#;
-        assert_eq!(
-            answer(body).map(|a| a.content),
-            Some("Echo: second one".into())
-        );
+        let content = answer(body).map(|a| a.content).unwrap_or_default();
+        assert!(content.starts_with("You asked: second one\n"), "{content}");
+    }
+
+    #[test]
+    fn the_system_messages_choose_the_kind_of_answer() {
+        let body = r#"{"messages":[{"role":"system","content":"You are an expert go programmer."},
+            {"role":"user","content":"Request: add two numbers"}]}"#;
+        let content = answer(body).map(|a| a.content).unwrap_or_default();
+        assert!(content.starts_with("```go\n// Add returns"), "{content}");
+    }
+
+    #[test]
+    fn usage_counts_the_answer_actually_given() {
+        let body = r#"{"messages":[{"role":"user","content":"hello"}]}"#;
+        let answer = answer(body);
+        let chars = answer.as_ref().map_or(0, |a| a.content.chars().count());
+        assert!(chars > 100);
+        assert_eq!(answer.map(|a| a.completion_tokens), Some(tokens(chars)));
     }
 
     #[test]
     fn parts_arrays_are_read_as_text() {
         let body = r#"{"messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}"#;
-        assert_eq!(answer(body).map(|a| a.content), Some("Echo: hi".into()));
+        let content = answer(body).map(|a| a.content).unwrap_or_default();
+        assert!(content.starts_with("You asked: hi\n"), "{content}");
     }
 
     #[test]
@@ -264,7 +293,7 @@ mod tests {
         let body = r#"{"max_tokens":2,"messages":[{"role":"user","content":"a long prompt"}]}"#;
         let answer = answer(body);
         assert_eq!(answer.as_ref().map(|a| a.finish_reason), Some("length"));
-        assert_eq!(answer.map(|a| a.content), Some("Echo: a ".into()));
+        assert_eq!(answer.map(|a| a.content), Some("You aske".into()));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! Run it in-process with [`FakeOpenRouter::start`], or as the `fake-openrouter` binary.
 #![warn(missing_docs)]
 
+mod answers;
 mod app;
 mod behaviour;
 mod catalogue;

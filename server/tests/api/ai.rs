@@ -72,6 +72,11 @@ pub fn chat(prompt: &str) -> Value {
     json!({"messages": [{"role": "user", "content": prompt}]})
 }
 
+/// The question a chat answer of the fake quotes on its first line (`You asked: …`).
+pub fn asked(answer: &Value) -> Option<&str> {
+    answer.as_str()?.lines().next()?.strip_prefix("You asked: ")
+}
+
 /// The chat-completion requests the fake received, oldest first.
 pub fn chat_requests(app: &TestApp) -> Vec<RecordedRequest> {
     app.fake

@@ -19,7 +19,7 @@ use crate::{
     streaming,
 };
 
-/// Answers a chat request by echoing its last user message, or refuses it as the behaviour
+/// Answers a chat request as a model would ([`crate::answers`]), or refuses it as the behaviour
 /// table says (see [`crate::behaviour`] for the order of the checks).
 pub(crate) async fn chat_completions(
     State(state): State<AppState>,

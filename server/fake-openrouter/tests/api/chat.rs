@@ -15,14 +15,14 @@ fn is_generation_id(id: &str) -> bool {
 }
 
 #[tokio::test]
-async fn a_chat_echoes_the_last_user_message_with_usage_and_a_generation_id() {
+async fn a_chat_answers_the_last_user_message_in_markdown_with_usage_and_a_generation_id() {
     let fake = fake().await;
     let body = json!({
         "model": "openai/gpt-4o-mini",
         "messages": [
             {"role": "system", "content": "be brief"},
             {"role": "user", "content": "first"},
-            {"role": "assistant", "content": "Echo: first"},
+            {"role": "assistant", "content": "An answer to first"},
             {"role": "user", "content": "Write a function that adds two numbers"},
         ],
     });
@@ -44,10 +44,12 @@ async fn a_chat_echoes_the_last_user_message_with_usage_and_a_generation_id() {
     assert_eq!(choice["index"], 0);
     assert_eq!(choice["finish_reason"], "stop");
     assert_eq!(choice["message"]["role"], "assistant");
-    assert_eq!(
-        choice["message"]["content"],
-        "Echo: Write a function that adds two numbers"
+    let content = choice["message"]["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("You asked: Write a function that adds two numbers\n\n## "),
+        "{content}"
     );
+    assert!(content.contains("```rust\n/// Returns the sum of `a` and `b`.\npub fn add("));
     assert!(choice["message"]["refusal"].is_null());
 
     let usage = &body["usage"];
@@ -99,5 +101,5 @@ async fn max_tokens_cuts_the_answer_with_finish_reason_length() {
     let body: Value = post_chat(&fake, "abc1", &body).await.json().await.unwrap();
     assert_eq!(body["choices"][0]["finish_reason"], "length");
     assert_eq!(body["usage"]["completion_tokens"], 3);
-    assert_eq!(body["choices"][0]["message"]["content"], "Echo: a rath");
+    assert_eq!(body["choices"][0]["message"]["content"], "You asked: a");
 }

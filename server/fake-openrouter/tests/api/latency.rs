@@ -27,7 +27,8 @@ async fn chunk_delay_paces_a_stream() {
     })
     .await;
     let started = Instant::now();
-    // "Echo: " + 5 words = 6 content chunks, plus the finish chunk: 7 delays.
+    // The answer quotes the 5 words among many more: well over 6 content chunks, plus the
+    // finish chunk, so at least 7 delays.
     let response = post_chat(
         &fake,
         "abc1",

@@ -95,7 +95,7 @@ async fn midstream_fail_sends_two_chunks_then_an_error_chunk_and_no_done() {
     let (events, _) = stream_events("please MIDSTREAM_FAIL now").await;
     assert!(matches!(events[0], Event::Comment(_)));
     assert_eq!(data(&events[1])["choices"][0]["delta"]["role"], "assistant");
-    assert_eq!(contents(&events), ["Echo: ", "please "]);
+    assert_eq!(contents(&events), ["You ", "asked: "]);
     let last = data(events.last().unwrap());
     assert_eq!(last["choices"][0]["finish_reason"], "error");
     assert!(

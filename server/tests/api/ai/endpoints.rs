@@ -48,10 +48,15 @@ async fn chat_answers_with_the_assistants_message_usage_and_generation_id() {
     app.fake.clear();
     let (status, body) = post_json(&app, &app.client, "/api/ai/chat", &chat("Hello there")).await;
     assert_eq!(status, 200, "{body}");
+    assert_eq!(body["message"]["role"], "assistant");
     assert_eq!(
-        body["message"],
-        json!({"role": "assistant", "content": "Echo: Hello there"})
+        super::asked(&body["message"]["content"]),
+        Some("Hello there")
     );
+    assert!(body["message"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("```rust\n"));
     assert_eq!(body["model"], "openai/gpt-4o-mini");
     assert!(body["usage"]["promptTokens"].as_u64().unwrap() > 0);
     assert!(body["usage"]["completionTokens"].as_u64().unwrap() > 0);
@@ -74,8 +79,8 @@ async fn code_completion_returns_only_the_text_to_insert_from_a_shaped_prompt() 
     let req = json!({"language": "rust", "prefix": "fn add(a: i32, b: i32) -> i32 {\n    ", "suffix": "\n}\n"});
     let (status, body) = post_json(&app, &app.client, "/api/ai/code-completion", &req).await;
     assert_eq!(status, 200, "{body}");
-    let completion = body["completion"].as_str().unwrap();
-    assert!(!completion.contains("```"));
+    // The fake continues the code as a model would: the body of `add`, nothing of the prompt.
+    assert_eq!(body["completion"], "a + b");
     assert!(body["usage"]["totalTokens"].as_u64().unwrap() > 0);
     assert_eq!(body["model"], "openai/gpt-4o-mini");
     let sent = assert_one_attributed_call(&app, "a1");
@@ -101,9 +106,11 @@ async fn generate_code_returns_code_and_sends_the_request_and_context() {
     let req = json!({"language": "python", "prompt": "add two numbers", "context": "import math"});
     let (status, body) = post_json(&app, &app.client, "/api/ai/generate-code", &req).await;
     assert_eq!(status, 200, "{body}");
-    // The fake echoes the prompt, whose first fenced block is the context: the answer is that
-    // block's body, without its fences.
-    assert_eq!(body["code"], "import math");
+    // The fake answers a fenced function, as the system message asks: the code is its body.
+    assert_eq!(
+        body["code"],
+        "def add(a: int, b: int) -> int:\n    \"\"\"Returns the sum of `a` and `b`.\"\"\"\n    return a + b"
+    );
     assert!(body["generationId"].is_string());
     let sent = assert_one_attributed_call(&app, "a1");
     assert!(sent["messages"][0]["content"]

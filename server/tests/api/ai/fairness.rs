@@ -59,7 +59,10 @@ async fn observe(base: &str, b: &reqwest::Client, a: &InFlight, a_id: &str) -> O
             .unwrap();
         assert_eq!(res.status(), 200);
         let body: Value = res.json().await.unwrap();
-        assert_eq!(body["message"]["content"], format!("Echo: {prompt}"));
+        assert_eq!(
+            super::asked(&body["message"]["content"]),
+            Some(prompt.as_str())
+        );
         seen.chat = seen.chat.max(started.elapsed());
     }
     seen

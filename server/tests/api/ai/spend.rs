@@ -254,7 +254,7 @@ async fn racing_fast_calls_keep_the_recorded_spend_within_one_reservation_of_the
     let app = spawn_app_with(&[("AI_MAX_IN_FLIGHT_PER_USER", "64")]).await;
     user_with_key(&app, &app.client, "a@example.com", "a1").await;
     // The answer is cut at max_tokens, so each call costs close to its worst case.
-    let prompt = "a question long enough that its echo outruns max_tokens";
+    let prompt = "a question whose long answer outruns max_tokens";
     let each = reserved(prompt, 5);
     let cap = 6.5 * each;
     put_limit(&app, &app.client, cap, "day").await;

@@ -33,10 +33,15 @@ async fn a_streamed_chat_relays_every_chunk_in_order_then_done() {
         Event::Comment("keep-alive".into()),
         "OpenRouter's keep-alive is relayed as a comment"
     );
+    let streamed = deltas(&events);
     assert_eq!(
-        deltas(&events),
-        format!("Echo: {prompt}"),
+        super::asked(&Value::String(streamed.clone())),
+        Some(prompt),
         "every piece, in order"
+    );
+    assert!(
+        streamed.contains("```rust\n") && streamed.trim_end().ends_with('|'),
+        "the whole Markdown answer: {streamed}"
     );
     let pieces = events
         .iter()
@@ -117,7 +122,7 @@ async fn a_provider_failure_mid_stream_ends_with_an_error_event_and_keeps_what_w
     let events = parse_events(&res.text().await.unwrap());
     assert_eq!(
         deltas(&events),
-        "Echo: MIDSTREAM_FAIL ",
+        "You asked: ",
         "the two pieces before the failure"
     );
     let Some(Event::Named(name, error)) = events.last() else {
@@ -207,7 +212,13 @@ async fn a_streamed_generation_ends_with_the_cleaned_code() {
     };
     assert_eq!(name, "done");
     let code = done["code"].as_str().unwrap();
-    assert!(deltas(&events).starts_with("Echo: "));
-    assert!(!code.contains("```rust\n"), "{code}");
-    assert!(code.contains("Request: add numbers"));
+    assert!(
+        deltas(&events).starts_with("```rust\n"),
+        "the model's answer is fenced"
+    );
+    assert!(!code.contains("```"), "{code}");
+    assert!(
+        code.contains("pub fn add(a: i64, b: i64) -> i64 {"),
+        "{code}"
+    );
 }
