@@ -8,6 +8,7 @@
 pub mod ai;
 pub mod auth;
 pub mod components;
+pub mod conversations;
 pub mod error;
 pub mod keys;
 pub mod pages;

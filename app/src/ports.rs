@@ -13,6 +13,7 @@ use leptos::prelude::use_context;
 
 use crate::ai::ssr::AiPort;
 use crate::auth::ssr::AuthPort;
+use crate::conversations::ssr::ConversationsPort;
 use crate::error::AppError;
 use crate::keys::ssr::KeysPort;
 use crate::pages::home::ssr::StatusPort;
@@ -22,10 +23,15 @@ use crate::workspaces::ssr::WorkspacesPort;
 /// Every feature's port: what the server implements and hands to Leptos. A feature file declares
 /// its own port next to its server functions (e.g. [`KeysPort`] in `crate::keys`); only a new
 /// feature file is added here.
-pub trait Backend: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort + SpendPort {}
+pub trait Backend:
+    AuthPort + KeysPort + WorkspacesPort + ConversationsPort + AiPort + StatusPort + SpendPort
+{
+}
 
-impl<T> Backend for T where T: AuthPort + KeysPort + WorkspacesPort + AiPort + StatusPort + SpendPort
-{}
+impl<T> Backend for T where
+    T: AuthPort + KeysPort + WorkspacesPort + ConversationsPort + AiPort + StatusPort + SpendPort
+{
+}
 
 /// The shared handle placed in Leptos context.
 #[derive(Clone)]

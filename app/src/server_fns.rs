@@ -12,6 +12,7 @@ pub fn register_all() {
     crate::auth::ssr::register();
     crate::keys::ssr::register();
     crate::workspaces::ssr::register();
+    crate::conversations::ssr::register();
     crate::ai::ssr::register();
     crate::spend::ssr::register();
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 mod ai;
 mod auth;
+mod conversations;
 mod health;
 mod keys;
 mod spend;
@@ -12,6 +13,7 @@ mod workspaces;
 
 pub use ai::*;
 pub use auth::*;
+pub use conversations::*;
 pub use health::*;
 pub use keys::*;
 pub use spend::*;

@@ -14,6 +14,7 @@ mod m20261203_100001_create_spend_limits;
 mod m20261203_100002_add_fallback_models;
 mod m20261203_110001_add_key_health;
 mod m20261206_160000_create_cache_changes;
+mod m20261206_160100_create_conversations;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_100002_add_fallback_models::Migration),
             Box::new(m20261203_110001_add_key_health::Migration),
             Box::new(m20261206_160000_create_cache_changes::Migration),
+            Box::new(m20261206_160100_create_conversations::Migration),
         ]
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod ai_usage;
 pub mod api_key_event;
+pub mod conversation;
+pub mod conversation_turn;
 pub mod login_throttle;
 pub mod session;
 pub mod spend_limit;

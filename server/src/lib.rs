@@ -8,6 +8,7 @@ pub mod backend;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod conversations;
 pub mod db;
 pub mod entities;
 pub mod error;

@@ -4,6 +4,7 @@ pub mod ai;
 pub mod api_key;
 pub mod auth;
 pub mod connect;
+pub mod conversations;
 pub mod health;
 pub mod key_health;
 pub mod openapi;
@@ -32,6 +33,7 @@ fn documented() -> OpenApiRouter<AppState> {
                 .merge(spend::router()),
         )
         .nest("/ai", ai::router())
+        .merge(conversations::router())
         .routes(routes!(openapi::document))
         .fallback(|| async { HttpError(AppError::not_found("API endpoint")) });
     OpenApiRouter::with_openapi(openapi::base())

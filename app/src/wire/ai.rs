@@ -35,6 +35,12 @@ pub struct ChatRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 2))]
     pub temperature: Option<f32>,
+    /// One of the caller's kept conversations. Then `messages` is only what is new: the prompt
+    /// last, optionally after one `system` message (the open file); the conversation's earlier
+    /// turns go before them, trimmed to the context budget, and the server keeps the prompt and
+    /// the answer (a stopped or broken answer as far as it got).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
 }
 
 /// `POST /api/ai/code-completion`: the code around the cursor.

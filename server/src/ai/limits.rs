@@ -225,6 +225,7 @@ mod tests {
             stream: false,
             max_tokens: None,
             temperature: None,
+            conversation_id: None,
         }
     }
 

@@ -27,6 +27,7 @@ use crate::ai::clean;
 use crate::ai::ledger::CallRecord;
 use crate::ai::limits::InFlightGuard;
 use crate::ai::upstream_errors;
+use crate::conversations::answer::AnswerSink;
 use crate::metrics::OpenStream;
 use crate::openrouter::types::{ChatCompletion, Usage};
 
@@ -55,6 +56,10 @@ pub struct Relay {
     collected: String,
     done: bool,
     record: Option<CallRecord>,
+    /// Keeps the answer in its conversation, when the chat names one.
+    keep: Option<AnswerSink>,
+    /// The kept answer and how it ended, written before the last frame goes out.
+    finishing: Option<(AnswerSink, &'static str)>,
     _slot: InFlightGuard,
     /// Counts this stream in the metrics' `studio_open_streams` while it lives.
     _open: OpenStream,
@@ -85,9 +90,17 @@ impl Relay {
             collected: String::new(),
             done: false,
             record: Some(record),
+            keep: None,
+            finishing: None,
             _slot: slot,
             _open: open,
         }
+    }
+
+    /// Keeps the answer in a conversation: written when the stream ends, as far as it got
+    /// (`stopped` when the client goes away first).
+    pub fn keep_answer(&mut self, sink: AnswerSink) {
+        self.keep = Some(sink);
     }
 
     /// The `text/event-stream` response.
@@ -138,6 +151,9 @@ impl Relay {
                 }
             }
             if !out.is_empty() {
+                if let Some((keep, status)) = self.finishing.take() {
+                    keep.finish(status, Some(self.model.clone())).await;
+                }
                 return Some(Bytes::from(out));
             }
         }
@@ -191,6 +207,9 @@ impl Relay {
             if let Some(record) = &mut self.record {
                 record.add_output(text);
             }
+            if let Some(keep) = &mut self.keep {
+                keep.push(text);
+            }
             if self.finish == Finish::Code && self.collected.len() + text.len() <= MAX_COLLECTED {
                 self.collected.push_str(text);
             }
@@ -223,6 +242,10 @@ impl Relay {
 
     fn end(&mut self, outcome: &str, usage: Option<Usage>) {
         self.done = true;
+        if let Some(keep) = self.keep.take() {
+            let status = if outcome == "ok" { "done" } else { "failed" };
+            self.finishing = Some((keep, status));
+        }
         if let Some(mut record) = self.record.take() {
             if let Some(u) = usage {
                 record.set_usage(u);
@@ -236,6 +259,12 @@ impl Relay {
 
 impl Drop for Relay {
     fn drop(&mut self) {
+        if let Some((keep, status)) = self.finishing.take() {
+            keep.finish_later(status, Some(self.model.clone()));
+        }
+        if let Some(keep) = self.keep.take() {
+            keep.finish_later("stopped", Some(self.model.clone()));
+        }
         if let Some(record) = &mut self.record {
             // Cancelled: the record's own drop writes it with what arrived so far.
             record.set_generation_id(self.generation_id.clone());

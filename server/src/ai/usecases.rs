@@ -23,6 +23,8 @@ use crate::ai::{prefs, usage, Feature};
 use crate::auth::extract::require;
 use crate::auth::AuthUser;
 use crate::backend::StudioBackend;
+use crate::conversations::answer;
+use crate::conversations::sink::abandon;
 use crate::openrouter::types::{ChatCompletionRequest, StreamOptions, UpstreamMessage};
 use crate::state::AppState;
 use crate::vault::key::StoredKey;
@@ -61,14 +63,8 @@ pub async fn chat(
     let user_id = auth.user_id.as_str();
     let key = require_key(state, user_id).await?;
     let choice = prefs::model_for(state, user_id, Feature::Chat, req.model.as_deref()).await?;
-    let messages: Vec<UpstreamMessage> = req
-        .messages
-        .into_iter()
-        .map(|m| UpstreamMessage {
-            role: m.role,
-            content: m.content,
-        })
-        .collect();
+    let (messages, mut keep) =
+        answer::messages_for(state, user_id, req.conversation_id.as_deref(), req.messages).await?;
     let mut body = request(
         choice.model.clone(),
         messages,
@@ -76,14 +72,38 @@ pub async fn chat(
         req.max_tokens,
         req.temperature,
     );
-    let call = Call::start(state, user_id, Feature::Chat, key, &choice, &mut body).await?;
+    let call = match Call::start(state, user_id, Feature::Chat, key, &choice, &mut body).await {
+        Ok(call) => call,
+        Err(e) => {
+            abandon(keep).await;
+            return Err(e);
+        }
+    };
     if req.stream {
-        return call
-            .stream(state, body, Finish::Plain)
-            .await
-            .map(|r| AiReply::Stream(Box::new(r)));
+        return match call.stream(state, body, Finish::Plain).await {
+            Ok(mut relay) => {
+                if let Some(sink) = keep {
+                    relay.keep_answer(sink);
+                }
+                Ok(AiReply::Stream(Box::new(relay)))
+            }
+            Err(e) => {
+                abandon(keep).await;
+                Err(e)
+            }
+        };
     }
-    let answer = call.whole(state, body).await?;
+    let answer = match call.whole(state, body).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            abandon(keep).await;
+            return Err(e);
+        }
+    };
+    if let Some(mut sink) = keep.take() {
+        sink.push(&answer.text);
+        sink.finish("done", Some(answer.model.clone())).await;
+    }
     Ok(AiReply::Whole(ChatReply {
         message: ChatMessage {
             role: "assistant".to_owned(),

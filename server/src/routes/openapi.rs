@@ -64,6 +64,10 @@ pub fn base() -> OpenApi {
                 ("auth", "Accounts and sessions"),
                 ("api-key", "The caller's OpenRouter key and its log"),
                 ("ai", "AI calls, run with the caller's own key"),
+                (
+                    "conversations",
+                    "The assistant's conversations, kept per workspace",
+                ),
                 ("user", "Model preferences, usage and cost"),
                 ("meta", "Health and this document"),
             ]

@@ -7,6 +7,7 @@ mod api_key;
 mod auth;
 mod cache;
 mod connect;
+mod conversations;
 mod fuzz;
 mod helpers;
 mod instances;
