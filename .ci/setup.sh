@@ -50,6 +50,17 @@ if [ ! -f "$root/end2end/node_modules/.package-lock.json" ] \
 fi
 export PATH="$root/end2end/node_modules/.bin:$PATH"
 
+# The workspace page's code editor: CodeMirror from npm, pinned by its lockfile, bundled by esbuild
+# into public/editor/, which `cargo leptos build` copies into the site. Bundling takes a second.
+editor="$root/frontend/editor"
+if [ ! -f "$editor/node_modules/.package-lock.json" ] \
+  || ! cmp -s "$editor/package-lock.json" "$editor/node_modules/.ci-lock"; then
+  say "installing the code editor's packages (npm ci)"
+  (cd "$editor" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
+  cp "$editor/package-lock.json" "$editor/node_modules/.ci-lock"
+fi
+(cd "$editor" && npm run --silent build)
+
 # schemathesis (PyPI), pinned, in a venv that persists between runs; .ci/schemathesis.sh uses it.
 # Python 3.12 or later where the machine has one: CPython 3.11's parser sometimes fails inside
 # Hypothesis ("AST constructor recursion depth mismatch").

@@ -11,8 +11,10 @@ const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 
 /// The middleware.
 pub async fn security_headers(req: Request, next: Next) -> Response {
-    let static_asset =
-        req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/favicon");
+    let path = req.uri().path();
+    let static_asset = ["/pkg/", "/editor/", "/favicon"]
+        .iter()
+        .any(|p| path.starts_with(p));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
