@@ -2,10 +2,12 @@
 
 pub mod ai_assistant;
 pub mod api_key_settings;
+pub mod code_editor;
 pub mod connect_button;
 pub mod error_text;
 pub mod key_health;
 pub mod key_log;
+pub mod markdown;
 pub mod model_defaults;
 pub mod model_picker;
 pub mod recovery;

@@ -5,15 +5,23 @@ use leptos::prelude::*;
 
 use crate::components::connect_button::ConnectButton;
 use crate::components::key_health::KeyHealthBanner;
+use crate::components::markdown::Markdown;
 use crate::components::model_picker::ModelPicker;
 use crate::components::recovery::{Recovery, RecoveryBar};
 use crate::components::spend_estimate::{use_quote_after, CostEstimate};
 use crate::keys::key_status;
 use crate::spend::{get_model_preferences, save_model_preferences};
 
-/// The assistant panel; beside an editor, `file` is the file open in it.
+/// The assistant panel; beside an editor, `file` is the file open in it, `on_insert` puts an
+/// answer's code block at the editor's cursor ("Insert at cursor" is shown only with it), and on
+/// a workspace page (`workspace`, its id) the conversations are kept on the server.
 #[component]
-pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> impl IntoView {
+pub fn AiAssistant(
+    #[prop(optional, into)] file: Option<Signal<OpenFile>>,
+    #[prop(optional)] on_insert: Option<Callback<String>>,
+    #[prop(optional, into)] workspace: Option<String>,
+) -> impl IntoView {
+    let kept = workspace.map(Kept::new);
     let status = Resource::new(|| (), |_| key_status());
     let has_key = move || status.get().and_then(Result::ok).map(|s| s.has_api_key);
     let turns = RwSignal::new(Vec::<Turn>::new());
@@ -84,7 +92,10 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
         error.set(None);
         recovery.set(None);
         busy.set(true);
-        let history = turns.with_untracked(|t| conversation::history(t));
+        let history = turns.with_untracked(|t| match kept {
+            Some(_) => conversation::latest(t),
+            None => conversation::history(t),
+        });
         let reply = in_panel(panel, String::new());
         let meta = in_panel(panel, None::<String>);
         turns.update(|t| {
@@ -105,6 +116,7 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
         stream_chat(
             history,
             model,
+            kept,
             (reply, meta, asked),
             Signals {
                 error,
@@ -121,6 +133,10 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
         turns.update(|t| {
             // An answer that never started is not kept.
             t.retain(|turn| !(turn.role == "assistant" && turn.content.get_untracked().is_empty()));
+            // A kept conversation holds no prompt whose call failed: neither does the panel.
+            if kept.is_some() && t.last().is_some_and(|l| l.role == "user") {
+                t.pop();
+            }
             let n = fresh_id();
             t.push(Turn {
                 id: n,
@@ -161,6 +177,9 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
         if busy.get_untracked() {
             return;
         }
+        if let Some(k) = kept {
+            turns.with_untracked(|t| k.redo_last(t));
+        }
         turns.update(|t| {
             if t.last().is_some_and(|l| l.role == "assistant") {
                 t.pop();
@@ -175,6 +194,9 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
             return;
         }
         let mut text = None;
+        if let Some(k) = kept {
+            turns.with_untracked(|t| k.redo_last(t));
+        }
         turns.update(|t| {
             if let Some(i) = t.iter().rposition(|turn| turn.role == "user") {
                 text = Some(t[i].content.get_untracked());
@@ -215,6 +237,9 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
             drop_failed_reply();
             turns.update(|t| {
                 let n = crate::components::recovery::oldest_to_drop(t.len());
+                if let Some(k) = kept {
+                    k.drop_oldest(n);
+                }
                 t.drain(..n);
             });
             run(None);
@@ -301,6 +326,7 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
             on:keydown=move |ev| if ev.key() == "Escape" && busy.get_untracked() { stopper.stop(); }>
             <h2 id="assistant-heading">"AI assistant"</h2>
             <KeyHealthBanner compact=true refresh=health_refresh/>
+            {kept.map(|kept| view! { <ConversationBar kept busy turns panel next_id/> })}
             <Transition fallback=|| ()>
                 {move || (has_key() == Some(false)).then(|| view! {
                     <div class="setup-prompt" role="note" data-testid="setup-prompt">
@@ -315,7 +341,11 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
                 <For each=move || turns.get() key=|t| t.id let:turn>
                     <li class=format!("turn {}", turn.role) data-role=turn.role>
                         <span class="who">{if turn.role == "user" { "You" } else { "Assistant" }}</span>
-                        <p class="text">{move || turn.content.get()}</p>
+                        {if turn.role == "assistant" {
+                            view! { <Markdown text=turn.content on_insert=on_insert/> }.into_any()
+                        } else {
+                            view! { <p class="text">{move || turn.content.get()}</p> }.into_any()
+                        }}
                         {turn.note.clone().map(|note| view! {
                             <p class="hint turn-note" data-testid="turn-context">{format!("With {note}")}</p>
                         })}
@@ -341,39 +371,15 @@ pub fn AiAssistant(#[prop(optional, into)] file: Option<Signal<OpenFile>>) -> im
 }
 
 mod conversation;
+mod conversations_bar;
 mod draft;
+mod helpers;
+mod kept;
 mod stream;
 pub use conversation::{OpenFile, Turn};
+use conversations_bar::ConversationBar;
 pub use draft::forget as forget_draft;
+pub use helpers::describe;
+use helpers::{in_panel, pick_free_model_and, tick};
+use kept::Kept;
 use stream::{stream_chat, Signals, Stopper};
-
-/// A signal owned by the panel (`panel`), whichever handler creates it.
-fn in_panel<T: Send + Sync + 'static>(panel: StoredValue<Owner>, value: T) -> RwSignal<T> {
-    panel.with_value(|owner| owner.with(|| RwSignal::new(value)))
-}
-
-/// Runs `then` in a second (in the browser).
-fn tick(then: impl FnOnce() + 'static) {
-    #[cfg(feature = "hydrate")]
-    set_timeout(then, std::time::Duration::from_secs(1));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = then;
-}
-
-/// Finds a free model, then calls `then` with it (or with none when there is none).
-fn pick_free_model_and(then: impl FnOnce(Option<String>) + 'static) {
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        then(crate::components::recovery::free_model().await);
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = then;
-}
-
-/// An API error as the user reads it, with the wait on a rate limit.
-pub fn describe(e: crate::wire::ApiError) -> String {
-    match e.retry_after {
-        Some(s) => format!("{} Try again in {s} seconds.", e.message),
-        None => e.message,
-    }
-}

@@ -2,17 +2,19 @@
 //! and "Generate" writes code from a prompt, and beside it the assistant, which a question can
 //! hand the code (or the selection) to; the code is saved to the workspace.
 
-use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::ai::{CompleteCode, GenerateCode};
 use crate::components::ai_assistant::{AiAssistant, OpenFile};
+use crate::components::code_editor::autosave::{use_autosave, SaveStatus};
+use crate::components::code_editor::{CodeEditor, EditorControl};
 use crate::components::error_text::ErrorText;
 use crate::components::spend_estimate::{answer_cost, may_send, use_quote, CostEstimate};
 use crate::rules::excerpt::excerpt;
+use crate::rules::offsets::byte_offset;
 use crate::wire::{CodeCompletionRequest, GenerateCodeRequest, Workspace};
-use crate::workspaces::{get_workspace, SaveWorkspaceCode};
+use crate::workspaces::get_workspace;
 
 /// The workspace page.
 #[component]
@@ -30,77 +32,41 @@ pub fn WorkspacePage() -> impl IntoView {
     }
 }
 
-/// Splits `code` at a cursor given in UTF-16 units (as the browser reports it) into byte offsets.
-pub fn byte_offset(code: &str, utf16_pos: usize) -> usize {
-    let mut units = 0;
-    for (i, c) in code.char_indices() {
-        if units >= utf16_pos {
-            return i;
-        }
-        units += c.len_utf16();
-    }
-    code.len()
-}
-
-/// The cursor (the selection's start), in UTF-16 units.
-fn cursor(node: &NodeRef<html::Textarea>) -> Option<usize> {
-    selection(node).map(|(start, _)| start)
-}
-
-/// The selection's start and end, in UTF-16 units as the browser reports them.
-#[cfg(feature = "hydrate")]
-fn selection(node: &NodeRef<html::Textarea>) -> Option<(usize, usize)> {
-    let t = node.get_untracked()?;
-    let start = t.selection_start().ok().flatten()?;
-    let end = t.selection_end().ok().flatten()?;
-    Some((start as usize, end as usize))
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn selection(_: &NodeRef<html::Textarea>) -> Option<(usize, usize)> {
-    None
-}
-
 #[component]
 fn Editor(workspace: Workspace) -> impl IntoView {
     let id = StoredValue::new(workspace.summary.id.clone());
     let language = StoredValue::new(workspace.summary.language.clone());
     let code = RwSignal::new(workspace.code.clone());
     let prompt = RwSignal::new(String::new());
-    let editor = NodeRef::<html::Textarea>::new();
+    let saver = use_autosave(workspace.summary.id.clone(), code);
+    let editor = EditorControl::new(code, Callback::new(move |()| saver.edited()));
+    // Where the cursor was when a completion or generation was asked for (UTF-16 units).
     let insert_at = StoredValue::new(0usize);
     let complete = ServerAction::<CompleteCode>::new();
     let generate = ServerAction::<GenerateCode>::new();
-    let save = ServerAction::<SaveWorkspaceCode>::new();
-    let saved = RwSignal::new(true);
     let error = Signal::derive(move || {
         complete
             .value()
             .get()
             .and_then(Result::err)
             .or_else(|| generate.value().get().and_then(Result::err))
-            .or_else(|| save.value().get().and_then(Result::err))
+            .or_else(|| saver.error().get())
     });
-    let save_now = move || {
-        save.dispatch(SaveWorkspaceCode {
-            id: id.get_value(),
-            code: code.get_untracked(),
-        });
-        saved.set(true);
-    };
-    let insert = move |text: String| {
-        let at = insert_at.get_value().min(code.get_untracked().len());
-        code.update(|c| c.insert_str(at, &text));
-        save_now();
-    };
+    // An answer's code block, put in place of the selection (or at the cursor), then saved.
+    let on_insert = Callback::new(move |text: String| {
+        insert_at_cursor(editor, text);
+        saver.now();
+    });
     Effect::new(move |_| {
         if let Some(Ok(reply)) = complete.value().get() {
-            insert(reply.completion);
+            editor.insert_at(insert_at.get_value(), &reply.completion);
+            saver.now();
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(reply)) = generate.value().get() {
-            insert(reply.code);
+            editor.insert_at(insert_at.get_value(), &reply.code);
+            saver.now();
         }
     });
     let quote = use_quote("generate_code");
@@ -130,10 +96,9 @@ fn Editor(workspace: Workspace) -> impl IntoView {
             return;
         }
         let all = code.get_untracked();
-        let at = cursor(&editor)
-            .map(|p| byte_offset(&all, p))
-            .unwrap_or(all.len());
-        insert_at.set_value(at);
+        let cursor = editor.cursor();
+        let at = byte_offset(&all, cursor);
+        insert_at.set_value(cursor);
         complete.dispatch(CompleteCode {
             input: CodeCompletionRequest {
                 language: language.get_value(),
@@ -149,11 +114,7 @@ fn Editor(workspace: Workspace) -> impl IntoView {
         if !may_send(quote, gen_chars.get_untracked(), 2) {
             return;
         }
-        let all = code.get_untracked();
-        let at = cursor(&editor)
-            .map(|p| byte_offset(&all, p))
-            .unwrap_or(all.len());
-        insert_at.set_value(at);
+        insert_at.set_value(editor.cursor());
         generate.dispatch(GenerateCode {
             input: GenerateCodeRequest {
                 language: language.get_value(),
@@ -167,43 +128,33 @@ fn Editor(workspace: Workspace) -> impl IntoView {
         });
     };
     let busy = move || complete.pending().get() || generate.pending().get();
-    // The selection in bytes, kept as the user moves in the editor.
-    let selected = RwSignal::new((0usize, 0usize));
-    let track = move || {
-        if let Some((start, end)) = selection(&editor) {
-            let bytes = code.with_untracked(|c| (byte_offset(c, start), byte_offset(c, end)));
-            selected.set(bytes);
-        }
-    };
     let name = workspace.summary.name.clone();
     let file = Signal::derive(move || {
-        let (start, end) = selected.get();
+        let (start, end) = editor.selected_bytes();
         OpenFile {
             name: name.clone(),
             language: language.get_value(),
             excerpt: code.with(|c| excerpt(c, start, end)),
         }
     });
+    let status = move || saver.status();
     view! {
         <h1>{workspace.summary.name.clone()}</h1>
         <p class="hint">{language.get_value()} " · " <a href="/studio">"All workspaces"</a></p>
         <div class="studio workspace">
         <section class="card editor">
             <label for="code">"Code"</label>
-            <textarea id="code" node_ref=editor rows="18" spellcheck="false" data-testid="code-editor"
-                prop:value=move || code.get()
-                on:input=move |ev| { code.set(event_target_value(&ev)); saved.set(false); track(); }
-                on:select=move |_| track()
-                on:keyup=move |_| track()
-                on:mouseup=move |_| track()
-            ></textarea>
+            <CodeEditor control=editor language=language.get_value() id="code"/>
             <div class="toolbar">
                 <button type="button" class="button" on:click=on_complete disabled=busy data-testid="complete">
                     {move || if complete.pending().get() { "Completing…" } else { "Complete" }}
                 </button>
-                <button type="button" class="button secondary" on:click=move |_| save_now() data-testid="save">
-                    {move || if saved.get() { "Saved" } else { "Save" }}
+                <button type="button" class="button secondary" on:click=move |_| saver.now()
+                    disabled=move || status() != SaveStatus::Unsaved && status() != SaveStatus::Failed data-testid="save">
+                    "Save now"
                 </button>
+                <span class="save-status" class:failed=move || status() == SaveStatus::Failed
+                    role="status" data-testid="save-status">{move || status().words()}</span>
             </div>
             <label for="gen-prompt">"Generate from a prompt"</label>
             <input id="gen-prompt" prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))/>
@@ -216,23 +167,13 @@ fn Editor(workspace: Workspace) -> impl IntoView {
             <p class="hint" data-testid="workspace-cost">{move || cost.get()}</p>
             <ErrorText error/>
         </section>
-        <AiAssistant file/>
+        <AiAssistant file on_insert workspace=id.get_value()/>
         </div>
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::byte_offset;
-
-    #[test]
-    fn a_browser_cursor_maps_to_a_byte_offset() {
-        assert_eq!(byte_offset("abc", 1), 1);
-        assert_eq!(
-            byte_offset("é😀x", 3),
-            "é😀".len(),
-            "😀 is two UTF-16 units"
-        );
-        assert_eq!(byte_offset("ab", 99), 2);
-    }
+/// "Insert at cursor" for the assistant's code blocks: `text` replaces the editor's selection,
+/// or goes in at its cursor, as one undoable edit that is then saved like any other.
+pub fn insert_at_cursor(editor: EditorControl, text: String) {
+    editor.insert_at_cursor(&text);
 }

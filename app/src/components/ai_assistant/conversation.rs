@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::rules::context::{self, Measured};
 use crate::rules::excerpt::Excerpt;
 
 /// One line of the conversation.
@@ -46,22 +47,48 @@ impl OpenFile {
     }
 }
 
-/// The messages for the next answer to `turns`: every turn but answers that never started, the
-/// latest prompt's code (an earlier copy of the file is out of date) as a system message just
-/// before that prompt.
+/// The messages for the next answer to `turns`, whose last prompt is the new one: the earlier
+/// turns but answers that never started, trimmed to the context budget
+/// ([`crate::rules::context`]), then the latest prompt's code (an earlier copy of the file is out
+/// of date) as a system message, then that prompt.
 pub(super) fn history(turns: &[Turn]) -> Vec<(String, String)> {
-    let latest_context = turns.iter().rposition(|t| t.context.is_some());
-    let mut history = Vec::with_capacity(turns.len() + 1);
-    for (i, t) in turns.iter().enumerate() {
-        if t.role == "assistant" && t.content.with_untracked(String::is_empty) {
-            continue;
-        }
-        if let (Some(context), true) = (&t.context, latest_context == Some(i)) {
-            history.push(("system".to_owned(), context.clone()));
-        }
-        history.push((t.role.to_owned(), t.content.get_untracked()));
-    }
+    let Some(last) = turns.iter().rposition(|t| t.role == "user") else {
+        return Vec::new();
+    };
+    let earlier: Vec<Turn> = turns[..last]
+        .iter()
+        .filter(|t| !(t.role == "assistant" && t.content.with_untracked(String::is_empty)))
+        .cloned()
+        .collect();
+    let mut history: Vec<(String, String)> = context::trim(&earlier)
+        .iter()
+        .map(|t| (t.role.to_owned(), t.content.get_untracked()))
+        .collect();
+    history.extend(latest(turns));
     history
+}
+
+/// What goes with a prompt in a kept conversation, whose earlier turns the server adds: the
+/// latest prompt, after its code as a system message when it carries the file.
+pub(super) fn latest(turns: &[Turn]) -> Vec<(String, String)> {
+    let Some(t) = turns.iter().rev().find(|t| t.role == "user") else {
+        return Vec::new();
+    };
+    let mut new = Vec::with_capacity(2);
+    if let Some(context) = &t.context {
+        new.push(("system".to_owned(), context.clone()));
+    }
+    new.push(("user".to_owned(), t.content.get_untracked()));
+    new
+}
+
+impl Measured for Turn {
+    fn chars(&self) -> usize {
+        self.content.with_untracked(|c| c.chars().count())
+    }
+    fn is_answer(&self) -> bool {
+        self.role == "assistant"
+    }
 }
 
 #[cfg(test)]
@@ -81,20 +108,43 @@ mod tests {
     }
 
     #[test]
-    fn only_the_latest_prompts_code_goes_just_before_it_and_unstarted_answers_do_not() {
+    fn the_latest_prompts_code_goes_just_before_it_and_unstarted_answers_do_not() {
         // Signals need an owner when the server build's arenas are on (features unified in tests).
         Owner::new().with(|| {
             let turns = [
                 turn(0, "user", "first", Some("old code")),
-                turn(1, "assistant", "answer", None),
-                turn(2, "user", "second", Some("new code")),
-                turn(3, "assistant", "", None),
+                turn(1, "assistant", "", None),
+                turn(2, "user", "again", None),
+                turn(3, "assistant", "answer", None),
+                turn(4, "user", "second", Some("new code")),
+                turn(5, "assistant", "", None),
             ];
             let sent = history(&turns);
             let roles: Vec<&str> = sent.iter().map(|(r, _)| r.as_str()).collect();
-            assert_eq!(roles, ["user", "assistant", "system", "user"]);
-            assert_eq!(sent[2].1, "new code");
+            assert_eq!(roles, ["user", "user", "assistant", "system", "user"]);
+            assert_eq!(sent[3].1, "new code");
             assert!(sent.iter().all(|(_, c)| c != "old code"));
+            assert_eq!(
+                latest(&turns),
+                [
+                    ("system".into(), "new code".into()),
+                    ("user".into(), "second".into())
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn earlier_turns_past_the_budget_stay_behind_and_the_prompt_always_goes() {
+        // Signals need an owner when the server build's arenas are on (features unified in tests).
+        Owner::new().with(|| {
+            let big = "x".repeat(context::CONTEXT_BUDGET_CHARS);
+            let turns = [
+                turn(0, "user", "old", None),
+                turn(1, "assistant", &big, None),
+                turn(2, "user", "new", None),
+            ];
+            assert_eq!(history(&turns), [("user".to_owned(), "new".to_owned())]);
         });
     }
 

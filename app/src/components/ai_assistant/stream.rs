@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::kept::Kept;
 use crate::components::recovery::Recovery;
 
 /// An answer's text, its cost line, and the model asked for.
@@ -52,11 +53,14 @@ impl Stopper {
     }
 }
 
-/// Streams one answer to `history` into `reply`, with `model` when the user chose one.
+/// Streams one answer to `history` into `reply`, with `model` when the user chose one; in a
+/// kept conversation (`kept`), `history` is only the new prompt and the server adds the rest.
 #[cfg(feature = "hydrate")]
+#[allow(clippy::too_many_arguments)] // One call site; a struct would only rename them.
 pub(super) fn stream_chat(
     history: Vec<(String, String)>,
     model: Option<String>,
+    kept: Option<Kept>,
     (reply, meta, asked): Reply,
     Signals {
         error,
@@ -79,7 +83,6 @@ pub(super) fn stream_chat(
     if let Some(model) = model {
         body["model"] = serde_json::json!(model);
     }
-    let body = body.to_string();
     let offer = move |e: &Option<ApiError>| {
         let partial = !reply.get_untracked().is_empty();
         let (kind, wait) = e
@@ -100,6 +103,18 @@ pub(super) fn stream_chat(
     stopper.stopped.set(false);
     stopper.current.set_value(Some(controller.clone()));
     leptos::task::spawn_local(async move {
+        if let Some(kept) = kept {
+            match super::kept::prepare(kept).await {
+                Ok(id) => body["conversationId"] = serde_json::json!(id),
+                Err(e) => {
+                    error.set(Some(describe(e.body)));
+                    stopper.current.set_value(None);
+                    busy.set(false);
+                    return;
+                }
+            }
+        }
+        let body = body.to_string();
         let signal = controller.signal();
         let outcome = post("/api/ai/chat", &body, &signal, |event| {
             match event.name.as_str() {
@@ -151,6 +166,9 @@ pub(super) fn stream_chat(
         }
         stopper.current.set_value(None);
         busy.set(false);
+        if let Some(kept) = kept {
+            kept.changed.update(|n| *n += 1);
+        }
     });
 }
 
@@ -159,6 +177,7 @@ pub(super) fn stream_chat(
 pub(super) fn stream_chat(
     _: Vec<(String, String)>,
     _: Option<String>,
+    _: Option<Kept>,
     _: Reply,
     _: Signals,
     _: Stopper,
