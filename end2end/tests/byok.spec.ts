@@ -79,7 +79,7 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
   await expect(studio.setupPrompt).toHaveCount(0);
   await expect(studio.input).toHaveValue("hello from before setup");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: hello from before setup");
+  await expect(studio.lastReply()).toContainText("You asked: hello from before setup");
   await page.screenshot({ path: testInfo.outputPath("studio-chat.png"), fullPage: true });
 
   // A workspace: completion is inserted at the cursor, generation writes code, both are saved.
@@ -90,21 +90,23 @@ test("a new user adds a key, chats with streamed answers, removes the key, and a
   const after = "\n}\n";
   await ws.write(before + after, before.length);
   await ws.complete.click();
-  await expect(ws.editor).toHaveValue(/Echo/);
-  const completed = await ws.editor.inputValue();
+  await expect.poll(() => ws.code()).toMatch(/println!\("Hello, world!"\);/); // the fake continues the code
+  const completed = await ws.code();
   expect(completed.startsWith(before)).toBe(true);
   expect(completed.endsWith(after)).toBe(true);
   expect(completed.length).toBeGreaterThan((before + after).length);
   await ws.prompt.fill("a function that adds two numbers");
-  await ws.editor.evaluate((el) => (el as HTMLTextAreaElement).setSelectionRange(0, 0));
+  await ws.select(0);
   await ws.generate.click();
-  await expect(ws.editor).not.toHaveValue(completed);
-  const generated = await ws.editor.inputValue();
+  await expect.poll(() => ws.code()).not.toBe(completed);
+  const generated = await ws.code();
   expect(generated.endsWith(completed)).toBe(true); // inserted at the cursor, at the start
   expect(generated.length).toBeGreaterThan(completed.length);
+  await expect(ws.saveStatus).toHaveText("Saved");
   await page.screenshot({ path: testInfo.outputPath("workspace.png"), fullPage: true });
   await page.reload();
-  await expect(ws.editor).toHaveValue(generated);
+  await ws.ready();
+  expect(await ws.code()).toBe(generated);
 
   // The usage page shows those calls.
   await page.goto("/usage");

@@ -70,7 +70,7 @@ test("connecting with OpenRouter from settings stores a key without the user eve
   await studio.goto();
   await studio.input.fill("hello through OAuth");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: hello through OAuth");
+  await expect(studio.lastReply()).toContainText("You asked: hello through OAuth");
   expect(errors).toEqual([]);
 });
 

@@ -25,14 +25,14 @@ test("Stop ends an answer and OpenRouter's stream; Escape stops too", async ({ p
   const stop = page.getByTestId("stop-answer");
   await expect(stop).toBeVisible();
   // Stopped mid-answer: the text so far stays.
-  await expect(studio.lastReply()).toContainText("Echo:");
+  await expect(studio.lastReply()).toContainText("You asked:");
   await stop.click();
   await expect(stop).toHaveCount(0);
   await expect(studio.send).toHaveText("Send");
   await expect(studio.lastReply().getByTestId("answer-cost")).toHaveText("Stopped.");
   await expect(studio.error).toBeEmpty();
-  const partial = (await studio.lastReply().locator(".text").textContent()) ?? "";
-  expect(partial).toMatch(/^Echo:/);
+  const partial = (await studio.lastReply().getByTestId("markdown").textContent()) ?? "";
+  expect(partial).toMatch(/^You asked:/);
   expect(partial).not.toContain("lighthouse keeper");
   // The server dropped the upstream stream when the browser went away.
   await expect.poll(() => cancelledStreams(page)).toBeGreaterThan(before);
@@ -58,13 +58,13 @@ test("Ctrl+Enter sends; Regenerate asks again; Edit puts the last prompt back to
   const studio = await studioWithKey(page);
   await studio.input.fill("first question");
   await studio.input.press("Control+Enter");
-  await expect(studio.lastReply()).toContainText("Echo: first question");
+  await expect(studio.lastReply()).toContainText("You asked: first question");
   await expect(studio.input).toHaveValue("");
   const replies = studio.log.locator("li[data-role='assistant']");
   await expect(replies).toHaveCount(1);
 
   await page.getByTestId("regenerate").click();
-  await expect(studio.lastReply()).toContainText("Echo: first question");
+  await expect(studio.lastReply()).toContainText("You asked: first question");
   await expect(replies).toHaveCount(1);
   await expect(studio.log.locator("li[data-role='user']")).toHaveCount(1);
 
@@ -74,6 +74,6 @@ test("Ctrl+Enter sends; Regenerate asks again; Edit puts the last prompt back to
   await expect(studio.log.locator("li")).toHaveCount(0);
   await studio.input.fill("a better question");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: a better question");
+  await expect(studio.lastReply()).toContainText("You asked: a better question");
   await expect(studio.log).not.toContainText("first question");
 });

@@ -24,13 +24,13 @@ test("every page fits from 360 px up with no horizontal scroll, and the navigati
   await studio.goto();
   await studio.input.fill("hello on a phone");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: hello on a phone");
+  await expect(studio.lastReply()).toContainText("You asked: hello on a phone");
   const ws = new WorkspacePage(page);
   await ws.create("phone");
   await ws.open("phone");
   await ws.write("fn main() {\n    \n}\n", 16);
   await ws.complete.click();
-  await expect(ws.editor).not.toHaveValue("fn main() {\n    \n}\n");
+  await expect.poll(() => ws.code()).not.toBe("fn main() {\n    \n}\n");
   const workspaceUrl = page.url();
 
   for (const path of ["/settings", "/studio", workspaceUrl, "/usage"]) {
@@ -38,6 +38,7 @@ test("every page fits from 360 px up with no horizontal scroll, and the navigati
       await page.setViewportSize({ width, height: 800 });
       await page.goto(path);
       await waitForHydration(page);
+      if (path === workspaceUrl) await ws.ready(); // measured with CodeMirror in place
       expect(await overflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
     }
   }

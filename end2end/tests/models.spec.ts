@@ -26,7 +26,7 @@ test("the assistant's model picker searches OpenRouter's list, shows prices and 
   await expect(page.getByTestId("cost-estimate")).toContainText("anthropic/claude-3.5-haiku");
   await studio.input.fill("which model are you");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: which model are you");
+  await expect(studio.lastReply()).toContainText("You asked: which model are you");
   await expect(studio.lastReply().getByTestId("answer-cost")).toContainText("anthropic/claude-3.5-haiku");
   await shoot(page, "assistant-model-picker");
 

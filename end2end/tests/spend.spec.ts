@@ -32,7 +32,7 @@ test("a user sets a spending cap, hits it, and sees the alert in the studio and 
   await studio.input.fill("hello");
   await expect(page.getByTestId("cost-estimate")).toContainText("Estimated cost with openai/gpt-4o-mini: $");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: hello");
+  await expect(studio.lastReply()).toContainText("You asked: hello");
   await expect(studio.lastReply().getByTestId("answer-cost")).toContainText(/\$0\.0000\d+ · \d+ tokens \(\d+ in, \d+ out\) · openai\/gpt-4o-mini/);
   await expect(spendAlert(page)).toHaveCount(0);
 

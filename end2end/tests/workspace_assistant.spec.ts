@@ -34,7 +34,7 @@ test("the workspace page has the editor and the assistant side by side, and a qu
   // Without the box ticked, no code goes.
   await studio.input.fill("hello");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: hello");
+  await expect(studio.lastReply()).toContainText("You asked: hello");
   expect((await lastChat(page)).some((m) => m.role === "system" && m.content.includes("a + b"))).toBe(false);
 
   // The whole file, its size shown before sending.
@@ -42,7 +42,7 @@ test("the workspace page has the editor and the assistant side by side, and a qu
   await expect(page.getByTestId("included-part")).toHaveText("Sends lines 1–3 (44 characters) of adder.");
   await studio.input.fill("what does this do");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: what does this do");
+  await expect(studio.lastReply()).toContainText("You asked: what does this do");
   await expect(studio.log.getByTestId("turn-context").last()).toHaveText("With lines 1–3 (44 characters) of adder");
   let sent = await lastChat(page);
   const system = sent.filter((m) => m.role === "system" && m.content.includes("```rust\n" + CODE));
@@ -50,16 +50,11 @@ test("the workspace page has the editor and the assistant side by side, and a qu
   expect(sent[sent.length - 1]).toEqual({ role: "user", content: "what does this do" });
 
   // A selection goes alone.
-  await ws.editor.evaluate((el) => {
-    const t = el as HTMLTextAreaElement;
-    t.focus();
-    t.setSelectionRange(t.value.indexOf("a + b"), t.value.indexOf("a + b") + 5);
-    t.dispatchEvent(new Event("select"));
-  });
+  await ws.select(CODE.indexOf("a + b"), CODE.indexOf("a + b") + 5);
   await expect(page.getByTestId("included-part")).toHaveText("Sends your selection (line 2, 5 characters) of adder.");
   await studio.input.fill("explain the selection");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("Echo: explain the selection");
+  await expect(studio.lastReply()).toContainText("You asked: explain the selection");
   sent = await lastChat(page);
   const systems = sent.filter((m) => m.role === "system" && m.content.includes("adder"));
   expect(systems).toHaveLength(1); // only the latest prompt's code
