@@ -96,7 +96,14 @@ pub fn ModelPicker(
     id: &'static str,
     #[prop(into)] on_pick: Callback<Option<String>>,
 ) -> impl IntoView {
-    let list = LocalResource::new(models);
+    // Fetched by the browser once the page is live; not a resource, so no `Suspense` around the
+    // picker waits for it on the server (which never has it): the page's HTML comes complete.
+    let list = RwSignal::new(None::<Option<AiModelList>>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = list.try_set(Some(models().await));
+        });
+    });
     let query = RwSignal::new(String::new());
     let search_id = format!("{id}-search");
     let select_id = format!("{id}-model");

@@ -10,7 +10,7 @@ use crate::conversations::{
     change_conversation, get_conversation, list_conversations, ChangeConversation,
     CreateConversation, DeleteConversation,
 };
-use crate::wire::ConversationSummary;
+use crate::wire::{ConversationList, ConversationSummary};
 
 /// The conversation bar; `turns` is the panel's conversation, `busy` whether an answer runs.
 #[component]
@@ -22,10 +22,19 @@ pub fn ConversationBar(
     next_id: RwSignal<usize>,
 ) -> impl IntoView {
     let ws = kept.workspace;
-    // The browser's own: the server renders the panel without it.
-    let list = LocalResource::new(move || {
-        kept.changed.track();
-        list_conversations(ws.get_value())
+    // Read by the browser once the page is live, again after each change; not a resource, so
+    // the workspace page's `Suspense` does not wait for it on the server (which would then send
+    // the page without the editor). An answer to an older read is dropped.
+    let list = RwSignal::new(None::<Result<ConversationList, crate::AppError>>);
+    Effect::new(move |_| {
+        let asked = kept.changed.get();
+        let workspace = ws.get_value();
+        leptos::task::spawn_local(async move {
+            let got = list_conversations(workspace).await;
+            if kept.changed.try_get_untracked() == Some(asked) {
+                let _ = list.try_set(Some(got));
+            }
+        });
     });
     let error = RwSignal::new(None::<String>);
     let fresh = move || {
