@@ -77,3 +77,21 @@ test("Ctrl+Enter sends; Regenerate asks again; Edit puts the last prompt back to
   await expect(studio.lastReply()).toContainText("You asked: a better question");
   await expect(studio.log).not.toContainText("first question");
 });
+
+test("a streaming answer is parsed again as it grows, and blocks already complete keep their DOM nodes", async ({ page }) => {
+  test.setTimeout(90_000);
+  const studio = await studioWithKey(page);
+  await studio.input.fill("TRICKLE how do I sort a Vec?");
+  await studio.send.click();
+  const md = studio.lastReply().getByTestId("markdown");
+  // Once the heading has begun, the paragraph before it is complete: mark its node.
+  await expect(md.getByRole("heading").first()).toBeVisible({ timeout: 30_000 });
+  const first = md.locator("p").first();
+  await expect(first).toContainText("You asked:");
+  await first.evaluate((el) => ((el as any).__kept = true));
+  // Pieces later (a list has begun), the same node is there: it was not rebuilt or flashed.
+  await expect(md.locator("li").first()).toBeVisible({ timeout: 45_000 });
+  expect(await first.evaluate((el) => (el as any).__kept === true && el.isConnected)).toBe(true);
+  await page.getByTestId("stop-answer").click();
+  await expect(studio.send).toHaveText("Send");
+});
