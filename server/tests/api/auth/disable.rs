@@ -100,12 +100,12 @@ async fn a_disabled_account_loses_its_sessions_sign_ins_and_calls_but_keeps_its_
     let since = std::time::Instant::now();
     app.fake.clear();
     for browser in [&first, &second] {
-        let app = &app;
+        let shared = &app;
         within_a_second(
             since,
             "the disabled account's session ends",
             move || async move {
-                match status_of(app, browser, "/api/user/api-key").await {
+                match status_of(shared, browser, "/api/user/api-key").await {
                     (401, _) => Ok(()),
                     (status, body) => Err(format!("{status} {body}")),
                 }
