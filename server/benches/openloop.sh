@@ -248,7 +248,8 @@ for db in $databases; do
   wait "$studio_pid" "$fake_pid" 2>/dev/null || true
 done
 
-wasm="$target/site/pkg/studio.wasm"
+# cargo-leptos writes the site under the workspace (site-root), whatever CARGO_TARGET_DIR says.
+wasm="$root/target/site/pkg/studio.wasm"
 if [ -f "$wasm" ]; then
   echo "- WASM bundle: $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip" >>"$report"
 fi
