@@ -8,7 +8,7 @@ use reqwest::Method;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{server_fn, spawn_app, TestApp};
 
 /// Sends `method path` with an optional JSON body; the status and the JSON answer.
 pub async fn send(
@@ -23,23 +23,6 @@ pub async fn send(
         req = req.json(&body);
     }
     let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-/// Calls the server function `name` with a form.
-pub async fn server_fn(
-    app: &TestApp,
-    c: &reqwest::Client,
-    name: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let res = c
-        .post(app.url(&format!("/api/{name}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }

@@ -121,6 +121,23 @@ pub async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
 #[path = "../support/database.rs"]
 mod database;
 
+/// Calls the server function `name` with a form.
+pub async fn server_fn(
+    app: &TestApp,
+    c: &reqwest::Client,
+    name: &str,
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let res = c
+        .post(app.url(&format!("/api/{name}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
 /// Starts the app with the test defaults.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await

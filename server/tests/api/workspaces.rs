@@ -2,31 +2,13 @@
 
 mod limits;
 
-use serde_json::Value;
-
-use crate::helpers::{client, spawn_app, TestApp};
-
-async fn call(
-    app: &TestApp,
-    c: &reqwest::Client,
-    name: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let res = c
-        .post(app.url(&format!("/api/{name}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
+use crate::helpers::{client, server_fn, spawn_app};
 
 #[tokio::test]
 async fn a_user_creates_renames_saves_and_deletes_their_workspace() {
     let app = spawn_app().await;
     app.sign_up("a@example.com").await;
-    let (status, ws) = call(
+    let (status, ws) = server_fn(
         &app,
         &app.client,
         "create_workspace",
@@ -36,7 +18,7 @@ async fn a_user_creates_renames_saves_and_deletes_their_workspace() {
     assert_eq!(status, 200, "{ws}");
     let id = ws["id"].as_str().unwrap().to_owned();
     assert_eq!(
-        call(
+        server_fn(
             &app,
             &app.client,
             "rename_workspace",
@@ -47,7 +29,7 @@ async fn a_user_creates_renames_saves_and_deletes_their_workspace() {
         200
     );
     assert_eq!(
-        call(
+        server_fn(
             &app,
             &app.client,
             "save_workspace_code",
@@ -57,16 +39,16 @@ async fn a_user_creates_renames_saves_and_deletes_their_workspace() {
         .0,
         200
     );
-    let (_, got) = call(&app, &app.client, "get_workspace", &[("id", &id)]).await;
+    let (_, got) = server_fn(&app, &app.client, "get_workspace", &[("id", &id)]).await;
     assert_eq!(got["name"], "Renamed");
     assert_eq!(got["code"], "fn main() {}");
     assert_eq!(
-        call(&app, &app.client, "delete_workspace", &[("id", &id)])
+        server_fn(&app, &app.client, "delete_workspace", &[("id", &id)])
             .await
             .0,
         200
     );
-    let (status, _) = call(&app, &app.client, "get_workspace", &[("id", &id)]).await;
+    let (status, _) = server_fn(&app, &app.client, "get_workspace", &[("id", &id)]).await;
     assert_eq!(status, 404);
 }
 
@@ -74,7 +56,7 @@ async fn a_user_creates_renames_saves_and_deletes_their_workspace() {
 async fn another_users_workspace_is_not_found_for_every_operation() {
     let app = spawn_app().await;
     app.sign_up("a@example.com").await;
-    let (_, ws) = call(
+    let (_, ws) = server_fn(
         &app,
         &app.client,
         "create_workspace",
@@ -97,19 +79,19 @@ async fn another_users_workspace_is_not_found_for_every_operation() {
         ),
         ("delete_workspace", vec![("id", id.as_str())]),
     ] {
-        let theirs = call(&app, &b, name, &form).await;
+        let theirs = server_fn(&app, &b, name, &form).await;
         let mut gone = form.clone();
         gone[0] = ("id", missing);
-        let absent = call(&app, &b, name, &gone).await;
+        let absent = server_fn(&app, &b, name, &gone).await;
         assert_eq!(theirs.0, 404, "{name}");
         assert_eq!(
             theirs, absent,
             "{name}: indistinguishable from a missing workspace"
         );
     }
-    let (_, list) = call(&app, &b, "list_workspaces", &[]).await;
+    let (_, list) = server_fn(&app, &b, "list_workspaces", &[]).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
-    let (_, mine) = call(&app, &app.client, "get_workspace", &[("id", &id)]).await;
+    let (_, mine) = server_fn(&app, &app.client, "get_workspace", &[("id", &id)]).await;
     assert_eq!(mine["name"], "Private", "A's workspace is untouched");
     assert_eq!(mine["code"], "");
 }
@@ -117,7 +99,7 @@ async fn another_users_workspace_is_not_found_for_every_operation() {
 #[tokio::test]
 async fn anonymous_callers_cannot_list_workspaces() {
     let app = spawn_app().await;
-    let (status, body) = call(&app, &client(), "list_workspaces", &[]).await;
+    let (status, body) = server_fn(&app, &client(), "list_workspaces", &[]).await;
     assert_eq!(status, 401);
     assert_eq!(body["error"], "Unauthorized");
 }
