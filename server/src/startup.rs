@@ -37,7 +37,7 @@ use crate::openrouter::OpenRouterClient;
 use crate::rate_limit::Limits;
 use crate::routes;
 use crate::serve::{self, ServeLimits};
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 use crate::vault::retire::open_serving_ring;
 use crate::web::csrf;
 use crate::web::guard;
@@ -105,7 +105,7 @@ impl Application {
             Arc::clone(&metrics),
         );
         crate::cache::spawn_channel(&db, &cache);
-        let state = AppState {
+        let state = AppState::new(Services {
             leptos_options: leptos_options(&config),
             cache,
             db,
@@ -122,7 +122,7 @@ impl Application {
             metrics,
             draining: Arc::new(AtomicBool::new(false)),
             config: Arc::new(config),
-        };
+        });
         spawn_session_sweeper(SeaOrmStore::new(
             state.db.clone(),
             state.clock.clone(),
