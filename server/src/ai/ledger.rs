@@ -35,6 +35,10 @@ use crate::openrouter::types::Usage;
 const QUEUE: usize = 20_000;
 /// Rows written in one statement.
 const BATCH: usize = 100;
+/// How long a row waits for others to share its transaction. Each transaction is a commit
+/// (an `fsync` on SQLite); at 4,000 calls a second, one commit per few rows cost about a tenth
+/// of the server's CPU, against about one commit per 50 to 100 rows with this wait.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// The handle calls record through; cheap to clone.
 #[derive(Clone)]
@@ -127,10 +131,16 @@ async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<Queued>, metr
     let mut batch = Vec::with_capacity(BATCH);
     let mut flushes = Vec::new();
     while rx.recv_many(&mut queued, BATCH).await > 0 {
-        for item in queued.drain(..) {
-            match item {
-                Queued::Row(entry) => batch.push(*entry),
-                Queued::Flush(done) => flushes.push(done),
+        sort(&mut queued, &mut batch, &mut flushes);
+        // Group commit: the first row waits up to LINGER for others to share its transaction,
+        // unless the batch is full or someone waits for the queue to be written.
+        let until = tokio::time::Instant::now() + LINGER;
+        while batch.len() < BATCH && flushes.is_empty() {
+            match tokio::time::timeout_at(until, rx.recv_many(&mut queued, BATCH - batch.len()))
+                .await
+            {
+                Ok(n) if n > 0 => sort(&mut queued, &mut batch, &mut flushes),
+                _ => break,
             }
         }
         if !batch.is_empty() {
@@ -140,6 +150,15 @@ async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<Queued>, metr
         // Every row queued before a flush request came in the same or an earlier batch.
         for done in flushes.drain(..) {
             let _ = done.send(());
+        }
+    }
+}
+
+fn sort(queued: &mut Vec<Queued>, batch: &mut Vec<Entry>, flushes: &mut Vec<oneshot::Sender<()>>) {
+    for item in queued.drain(..) {
+        match item {
+            Queued::Row(entry) => batch.push(*entry),
+            Queued::Flush(done) => flushes.push(done),
         }
     }
 }
