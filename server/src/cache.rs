@@ -22,6 +22,10 @@
 //! invalidated since the ticket, and each cached value is served only while no invalidation of
 //! its user came after its ticket. So a read that raced a revocation is never served.
 //!
+//! **One read per miss.** Concurrent lookups of one user's value that miss wait for the first
+//! one's read and take what it cached, instead of each reading the database: a new user's
+//! first burst of calls costs one read per value, not one per call.
+//!
 //! Sizes are bounded (`CACHE_MAX_ENTRIES` sessions and as many users) and every value expires
 //! `CACHE_TTL_SECS` after it was read (0 turns the caches off).
 
@@ -47,7 +51,7 @@ use crate::metrics::Metrics;
 pub const LIVE_WINDOW_MS: u64 = 750;
 
 /// The caches, as the metrics name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Name {
     /// Session records.
     Session,
@@ -103,6 +107,8 @@ pub struct Caches {
     /// Milliseconds after `base` at which the last ping or poll that succeeded began (0: never).
     heard_ms: AtomicU64,
     metrics: Arc<Metrics>,
+    /// The reads in progress, one per user and value: later misses wait on its lock.
+    loading: Mutex<HashMap<(String, Name), Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl std::fmt::Debug for Caches {
@@ -121,6 +127,7 @@ impl Caches {
             base: Instant::now(),
             heard_ms: AtomicU64::new(0),
             metrics,
+            loading: Mutex::new(HashMap::new()),
         })
     }
 
@@ -252,22 +259,67 @@ impl Caches {
         field: fn(&mut UserSlot) -> &mut Option<Filled<T>>,
         load: impl std::future::Future<Output = Result<T, E>>,
     ) -> Result<T, E> {
-        let ticket = if self.is_live() {
+        if !self.is_live() {
+            self.count(name, false);
+            return load.await;
+        }
+        if let Some(v) = self.lock().user_value(user_id, field, self.ttl) {
+            self.count(name, true);
+            return Ok(v);
+        }
+        // A miss: wait for any read of this value already under way, then look again.
+        let turn = Turn::take(self, user_id, name);
+        let _held = turn.lock.lock().await;
+        let ticket = {
             let mut slots = self.lock();
             if let Some(v) = slots.user_value(user_id, field, self.ttl) {
                 drop(slots);
                 self.count(name, true);
                 return Ok(v);
             }
-            Some(slots.seq())
-        } else {
-            None
+            slots.seq()
         };
         self.count(name, false);
-        let value = load.await?;
-        if let (Some(t), true) = (ticket, self.is_live()) {
-            self.lock().fill_user(t, user_id, field, value.clone());
+        let value = load.await;
+        if let (Ok(v), true) = (&value, self.is_live()) {
+            self.lock().fill_user(ticket, user_id, field, v.clone());
         }
-        Ok(value)
+        value
+    }
+}
+
+/// One caller's place in the reads of one user's value; leaving (however the caller ends)
+/// forgets the lock once no one else holds or waits for it.
+struct Turn<'a> {
+    caches: &'a Caches,
+    key: (String, Name),
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'a> Turn<'a> {
+    fn take(caches: &'a Caches, user_id: &str, name: Name) -> Self {
+        let key = (user_id.to_owned(), name);
+        let mut loading = caches.loading.lock().unwrap_or_else(|p| p.into_inner());
+        let lock = Arc::clone(
+            loading
+                .entry(key.clone())
+                .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(()))),
+        );
+        drop(loading);
+        Self { caches, key, lock }
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut loading = self
+            .caches
+            .loading
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        // Clones are made only under this lock: the map's and this one mean nobody else.
+        if Arc::strong_count(&self.lock) == 2 {
+            loading.remove(&self.key);
+        }
     }
 }

@@ -208,3 +208,62 @@ async fn a_touch_moves_a_cached_sessions_times_forward_only() {
     let s = caches.session("h1").expect("cached");
     assert_eq!((s.last_seen, s.expires_at), (50, 500));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_misses_for_one_user_reads_the_database_once_and_other_users_apart() {
+    let (caches, _) = live(Duration::from_secs(60), 100);
+    let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (caches, reads) = (Arc::clone(&caches), Arc::clone(&reads));
+        let user = if i % 2 == 0 { "u1" } else { "u2" };
+        tasks.push(tokio::spawn(async move {
+            let load = async {
+                reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                // A slow read, so that the whole burst arrives while it runs.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Ok::<_, ()>(prefs(user))
+            };
+            caches.prefs(user, load).await.unwrap().chat
+        }));
+    }
+    for (i, t) in tasks.into_iter().enumerate() {
+        let want = if i % 2 == 0 { "u1" } else { "u2" };
+        assert_eq!(t.await.unwrap().as_deref(), Some(want));
+    }
+    assert_eq!(
+        reads.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "one read per user, however many asked at once"
+    );
+    assert!(
+        caches.loading.lock().unwrap().is_empty(),
+        "no lock is left behind"
+    );
+}
+
+#[tokio::test]
+async fn a_waiting_miss_reads_again_when_the_first_read_was_revoked_or_failed() {
+    let (caches, _) = live(Duration::from_secs(60), 100);
+    let caches2 = Arc::clone(&caches);
+    // The first read is revoked while it runs: it must not be kept, so the one waiting
+    // behind it reads for itself.
+    let first = tokio::spawn(async move {
+        let load = async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            Ok::<_, ()>(prefs("old"))
+        };
+        caches2.prefs("u", load).await.unwrap().chat
+    });
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    caches.forget_user("u");
+    assert_eq!(read_prefs(&caches, "u", "new").await, "new");
+    assert_eq!(first.await.unwrap().as_deref(), Some("old"));
+
+    // A failed read keeps nothing; the next caller reads.
+    let failed = caches.key("v", async { Err::<Option<_>, _>("down") }).await;
+    assert!(failed.is_err());
+    let found = caches.key("v", async { Ok::<_, &str>(None) }).await;
+    assert_eq!(found, Ok(None));
+    assert!(caches.loading.lock().unwrap().is_empty());
+}
