@@ -108,8 +108,11 @@ pub struct Caches {
     heard_ms: AtomicU64,
     metrics: Arc<Metrics>,
     /// The reads in progress, one per user and value: later misses wait on its lock.
-    loading: Mutex<HashMap<(String, Name), Arc<tokio::sync::Mutex<()>>>>,
+    loading: Mutex<HashMap<(String, Name), ReadLock>>,
 }
+
+/// Held while one user's value is read from the database.
+type ReadLock = Arc<tokio::sync::Mutex<()>>;
 
 impl std::fmt::Debug for Caches {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -293,7 +296,7 @@ impl Caches {
 struct Turn<'a> {
     caches: &'a Caches,
     key: (String, Name),
-    lock: Arc<tokio::sync::Mutex<()>>,
+    lock: ReadLock,
 }
 
 impl<'a> Turn<'a> {
