@@ -33,6 +33,7 @@ mod channel;
 mod slots;
 #[cfg(test)]
 mod tests;
+mod turn;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -43,6 +44,7 @@ use app::wire::ModelPreferences;
 
 pub use channel::{announce, spawn_channel};
 use slots::{Filled, Slots, UserSlot};
+use turn::Turn;
 
 use crate::entities::user_api_key;
 use crate::metrics::Metrics;
@@ -108,11 +110,11 @@ pub struct Caches {
     heard_ms: AtomicU64,
     metrics: Arc<Metrics>,
     /// The reads in progress, one per user and value: later misses wait on its lock.
-    loading: Mutex<HashMap<(String, Name), ReadLock>>,
+    pub(crate) loading: Mutex<HashMap<(String, Name), ReadLock>>,
 }
 
 /// Held while one user's value is read from the database.
-type ReadLock = Arc<tokio::sync::Mutex<()>>;
+pub(crate) type ReadLock = Arc<tokio::sync::Mutex<()>>;
 
 impl std::fmt::Debug for Caches {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -288,41 +290,5 @@ impl Caches {
             self.lock().fill_user(ticket, user_id, field, v.clone());
         }
         value
-    }
-}
-
-/// One caller's place in the reads of one user's value; leaving (however the caller ends)
-/// forgets the lock once no one else holds or waits for it.
-struct Turn<'a> {
-    caches: &'a Caches,
-    key: (String, Name),
-    lock: ReadLock,
-}
-
-impl<'a> Turn<'a> {
-    fn take(caches: &'a Caches, user_id: &str, name: Name) -> Self {
-        let key = (user_id.to_owned(), name);
-        let mut loading = caches.loading.lock().unwrap_or_else(|p| p.into_inner());
-        let lock = Arc::clone(
-            loading
-                .entry(key.clone())
-                .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(()))),
-        );
-        drop(loading);
-        Self { caches, key, lock }
-    }
-}
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        let mut loading = self
-            .caches
-            .loading
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        // Clones are made only under this lock: the map's and this one mean nobody else.
-        if Arc::strong_count(&self.lock) == 2 {
-            loading.remove(&self.key);
-        }
     }
 }

@@ -18,28 +18,20 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::ai::Feature;
-use crate::entities::{ai_usage, spend_reservation};
+use crate::entities::ai_usage;
 use crate::kit::ids::new_id;
 use crate::kit::Clock;
 use crate::metrics::Metrics;
 use crate::openrouter::types::Usage;
 
+mod writer;
+
 /// Rows waiting to be written; beyond this, new rows are dropped (and logged).
 const QUEUE: usize = 20_000;
-/// Rows written in one statement.
-const BATCH: usize = 100;
-/// How long a row waits for others to share its transaction. Each transaction is a commit
-/// (an `fsync` on SQLite); at 4,000 calls a second, one commit per few rows cost about a tenth
-/// of the server's CPU, against about one commit per 50 to 100 rows with this wait.
-const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
-
 /// The handle calls record through; cheap to clone.
 #[derive(Clone)]
 pub struct Ledger {
@@ -72,7 +64,7 @@ impl Ledger {
     /// Starts the writer task on the current runtime; rows are dated by `clock`.
     pub fn start(db: DatabaseConnection, clock: Arc<dyn Clock>, metrics: Arc<Metrics>) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(write_rows(db, rx, Arc::clone(&metrics)));
+        tokio::spawn(writer::write_rows(db, rx, Arc::clone(&metrics)));
         Self { tx, clock, metrics }
     }
 
@@ -124,80 +116,6 @@ impl Ledger {
             tracing::error!(reason = %e, "the usage ledger queue refused a row; it is lost");
         }
     }
-}
-
-async fn write_rows(db: DatabaseConnection, mut rx: mpsc::Receiver<Queued>, metrics: Arc<Metrics>) {
-    let mut queued = Vec::with_capacity(BATCH);
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut flushes = Vec::new();
-    while rx.recv_many(&mut queued, BATCH).await > 0 {
-        sort(&mut queued, &mut batch, &mut flushes);
-        // Group commit: the first row waits up to LINGER for others to share its transaction,
-        // unless the batch is full or someone waits for the queue to be written.
-        let until = tokio::time::Instant::now() + LINGER;
-        while batch.len() < BATCH && flushes.is_empty() {
-            match tokio::time::timeout_at(until, rx.recv_many(&mut queued, BATCH - batch.len()))
-                .await
-            {
-                Ok(n) if n > 0 => sort(&mut queued, &mut batch, &mut flushes),
-                _ => break,
-            }
-        }
-        if !batch.is_empty() {
-            write_batch(&db, &batch, &metrics).await;
-            batch.clear();
-        }
-        // Every row queued before a flush request came in the same or an earlier batch.
-        for done in flushes.drain(..) {
-            let _ = done.send(());
-        }
-    }
-}
-
-fn sort(queued: &mut Vec<Queued>, batch: &mut Vec<Entry>, flushes: &mut Vec<oneshot::Sender<()>>) {
-    for item in queued.drain(..) {
-        match item {
-            Queued::Row(entry) => batch.push(*entry),
-            Queued::Flush(done) => flushes.push(done),
-        }
-    }
-}
-
-async fn write_batch(db: &DatabaseConnection, batch: &[Entry], metrics: &Metrics) {
-    if write(db, batch).await.is_ok() {
-        metrics.ledger_written(batch.len());
-        return;
-    }
-    // One bad row (its user deleted meanwhile) must not cost the others theirs.
-    for entry in batch {
-        match write(db, std::slice::from_ref(entry)).await {
-            Ok(()) => metrics.ledger_written(1),
-            Err(e) => {
-                metrics.ledger_dropped();
-                tracing::error!(error = %e, "could not write a usage row; it is lost");
-            }
-        }
-    }
-}
-
-/// Inserts `entries`' rows and deletes the reservations they replace, in one transaction.
-async fn write(db: &DatabaseConnection, entries: &[Entry]) -> Result<(), DbErr> {
-    let rows = entries.iter().map(|e| e.row.clone());
-    let reservations: Vec<String> = entries
-        .iter()
-        .filter_map(|e| e.reservation.clone())
-        .collect();
-    if reservations.is_empty() {
-        ai_usage::Entity::insert_many(rows).exec(db).await?;
-        return Ok(());
-    }
-    let txn = db.begin().await?;
-    ai_usage::Entity::insert_many(rows).exec(&txn).await?;
-    spend_reservation::Entity::delete_many()
-        .filter(spend_reservation::Column::Id.is_in(reservations))
-        .exec(&txn)
-        .await?;
-    txn.commit().await
 }
 
 /// One call's ledger row in the making. Dropping it records the row; a call that never reached
@@ -349,128 +267,4 @@ fn estimate(chars: usize) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A ledger whose queue the test reads instead of a writer task.
-    struct Rows(mpsc::Receiver<Queued>);
-
-    impl Rows {
-        fn try_recv(&mut self) -> Result<Entry, ()> {
-            match self.0.try_recv() {
-                Ok(Queued::Row(entry)) => Ok(*entry),
-                _ => Err(()),
-            }
-        }
-    }
-
-    fn ledger() -> (Ledger, Rows) {
-        let (tx, rx) = mpsc::channel(10);
-        let clock: Arc<dyn Clock> = Arc::new(crate::kit::SystemClock);
-        let metrics = Metrics::new();
-        (Ledger { tx, clock, metrics }, Rows(rx))
-    }
-
-    fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {
-        match v {
-            sea_orm::ActiveValue::Set(x) | sea_orm::ActiveValue::Unchanged(x) => x.clone(),
-            sea_orm::ActiveValue::NotSet => panic!("not set"),
-        }
-    }
-
-    #[test]
-    fn a_finished_call_records_its_usage_and_outcome() {
-        let (l, mut rx) = ledger();
-        let mut r = l.begin("u1", Feature::Chat, "a/b", 400);
-        r.set_usage(Usage {
-            prompt_tokens: 10,
-            completion_tokens: 5,
-            total_tokens: 15,
-            cost: Some(0.25),
-        });
-        r.set_generation_id(Some("gen-1".into()));
-        r.finish("ok");
-        let Ok(Entry { row, .. }) = rx.try_recv() else {
-            panic!("nothing was recorded");
-        };
-        assert_eq!(value(&row.user_id), "u1");
-        assert_eq!(value(&row.feature), "chat");
-        assert_eq!((value(&row.tokens_in), value(&row.tokens_out)), (10, 5));
-        assert_eq!(value(&row.cost), 0.25);
-        assert_eq!(value(&row.outcome), "ok");
-        assert_eq!(value(&row.generation_id), Some("gen-1".to_owned()));
-        assert_eq!(value(&row.day).len(), 10);
-    }
-
-    #[test]
-    fn a_fallback_answer_records_the_model_that_answered_and_the_one_asked_for() {
-        let (l, mut rx) = ledger();
-        let mut r = l.begin("u1", Feature::Chat, "a/primary", 4);
-        r.set_fallbacks(vec!["b/fallback".into()]);
-        r.set_reservation(Some("res-1".into()));
-        r.set_answered_by("b/fallback");
-        r.finish("ok");
-        let Ok(Entry { row, reservation }) = rx.try_recv() else {
-            panic!("nothing was recorded");
-        };
-        assert_eq!(
-            value(&row.model),
-            "b/fallback",
-            "OpenRouter bills the one that answered"
-        );
-        assert_eq!(value(&row.requested_model), Some("a/primary".to_owned()));
-        assert_eq!(
-            reservation.as_deref(),
-            Some("res-1"),
-            "the row replaces the reservation"
-        );
-
-        let mut alias = l.begin("u1", Feature::Chat, "a/primary", 4);
-        alias.set_answered_by("a/primary-2026-01-01");
-        alias.finish("ok");
-        let Ok(Entry { row, .. }) = rx.try_recv() else {
-            panic!("nothing was recorded");
-        };
-        assert_eq!(value(&row.model), "a/primary-2026-01-01");
-        assert_eq!(
-            value(&row.requested_model),
-            None,
-            "a name that is no fallback is no fallback"
-        );
-    }
-
-    #[test]
-    fn a_dropped_call_is_recorded_as_cancelled_with_estimated_tokens() {
-        let (l, mut rx) = ledger();
-        let mut r = l.begin("u1", Feature::GenerateCode, "a/b", 40);
-        r.add_output("12345678");
-        drop(r);
-        let Ok(Entry { row, .. }) = rx.try_recv() else {
-            panic!("nothing was recorded");
-        };
-        assert_eq!(value(&row.outcome), "cancelled");
-        assert_eq!((value(&row.tokens_in), value(&row.tokens_out)), (10, 2));
-        assert_eq!(value(&row.cost), 0.0, "no prices known, no cost invented");
-    }
-
-    #[test]
-    fn a_dropped_call_costs_its_estimated_tokens_at_the_listed_prices() {
-        let (l, mut rx) = ledger();
-        let mut r = l.begin("u1", Feature::Chat, "a/b", 40);
-        r.set_prices(Some((0.000_001, 0.000_004)));
-        r.add_output("12345678");
-        drop(r);
-        let Ok(Entry { row, .. }) = rx.try_recv() else {
-            panic!("nothing was recorded");
-        };
-        assert!((value(&row.cost) - (10.0 * 0.000_001 + 2.0 * 0.000_004)).abs() < 1e-15);
-
-        let mut refused = l.begin("u1", Feature::Chat, "a/b", 40);
-        refused.set_prices(Some((0.000_001, 0.000_004)));
-        refused.finish("error:out_of_credits");
-        let Ok(Entry { row, .. }) = rx.try_recv() else {
-            panic!("nothing was recorded");
-        };
-        assert_eq!(value(&row.cost), 0.0, "nothing generated, nothing billed");
-    }
-}
+mod tests;
