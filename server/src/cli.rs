@@ -20,6 +20,8 @@ Settings (environment variables; all optional):
   OPENROUTER_BASE_URL  OpenRouter's API base               [https://openrouter.ai/api/v1]
   OPENROUTER_AUTH_URL  OpenRouter's authorisation page (Connect with OpenRouter)
                                                            [https://openrouter.ai/auth]
+  OPENROUTER_HTTP_VERSION  auto (HTTP/2 where TLS offers it), 1.1, or 2 (also over
+                       plain http, with prior knowledge)                       [auto]
   LEPTOS_SITE_ROOT     folder with the built site (WASM, CSS, assets) [target/site]
   PUBLIC_URL           the URL browsers use; https makes cookies Secure  [http://LEPTOS_SITE_ADDR]
   TRUSTED_PROXIES      comma-separated proxy IPs whose X-Forwarded-For is believed   [none]

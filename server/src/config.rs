@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::error::StartupError;
+use crate::openrouter::client::HttpVersion;
 
 mod cache_settings;
 mod database_url;
@@ -32,6 +33,8 @@ pub struct Config {
     /// OpenRouter's authorisation page, where "Connect with OpenRouter" sends the browser
     /// (`OPENROUTER_AUTH_URL`).
     pub openrouter_auth_url: String,
+    /// The HTTP version of upstream calls (`OPENROUTER_HTTP_VERSION`: `auto`, `1.1` or `2`).
+    pub openrouter_http: HttpVersion,
     /// The folder holding the built site (`LEPTOS_SITE_ROOT`).
     pub site_root: String,
     /// The origin browsers use to reach the app (`PUBLIC_URL`), e.g. `https://studio.example.com`;
@@ -153,6 +156,11 @@ impl Config {
                 "expected an http:// or https:// URL without a query, such as https://openrouter.ai/auth",
             )
         })?;
+        let openrouter_http = match read("OPENROUTER_HTTP_VERSION") {
+            None => HttpVersion::Auto,
+            Some(raw) => HttpVersion::parse(&raw)
+                .map_err(|r| StartupError::config("OPENROUTER_HTTP_VERSION", r))?,
+        };
         let site_root = read("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned());
         let public_origin = match read("PUBLIC_URL") {
             Some(raw) => parse_origin(&raw).map_err(|r| StartupError::config("PUBLIC_URL", r))?,
@@ -275,6 +283,7 @@ impl Config {
             database,
             openrouter_base_url,
             openrouter_auth_url,
+            openrouter_http,
             site_root,
             public_origin,
             trusted_proxies,

@@ -162,3 +162,25 @@ fn the_cache_bounds_have_defaults_allow_turning_it_off_and_name_their_variable_w
         assert!(err.to_string().starts_with(&format!("{var}: ")), "{err}");
     }
 }
+
+#[test]
+fn the_upstream_http_version_is_auto_unless_set_and_refuses_anything_else() {
+    use crate::openrouter::client::HttpVersion;
+    assert_eq!(
+        config(&[]).expect("valid").openrouter_http,
+        HttpVersion::Auto
+    );
+    for (raw, want) in [
+        ("auto", HttpVersion::Auto),
+        ("1.1", HttpVersion::Http1),
+        ("2", HttpVersion::Http2),
+    ] {
+        let c = config(&[("OPENROUTER_HTTP_VERSION", raw)]).expect(raw);
+        assert_eq!(c.openrouter_http, want, "{raw}");
+    }
+    let err = config(&[("OPENROUTER_HTTP_VERSION", "3")]).expect_err("3");
+    assert!(
+        err.to_string().starts_with("OPENROUTER_HTTP_VERSION: "),
+        "{err}"
+    );
+}

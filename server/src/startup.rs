@@ -33,6 +33,7 @@ use crate::error::StartupError;
 use crate::kit::{Clock, SystemClock};
 use crate::metrics::Metrics;
 use crate::openrouter::client::Timeouts;
+use crate::openrouter::lanes::PER_LANE;
 use crate::openrouter::OpenRouterClient;
 use crate::rate_limit::Limits;
 use crate::routes;
@@ -79,13 +80,15 @@ impl Application {
             })?),
         };
         let ring = open_serving_ring(&config.keyring, config.min_decryption_version, &db).await?;
-        let openrouter = OpenRouterClient::new(
+        let openrouter = OpenRouterClient::with_version(
             &config.openrouter_base_url,
             &config.public_origin,
             Timeouts {
                 completion: std::time::Duration::from_secs(config.upstream_timeout_secs),
                 ..Timeouts::default()
             },
+            config.openrouter_http,
+            PER_LANE,
         )
         .map_err(StartupError::Other)?;
         let cores = std::thread::available_parallelism()

@@ -44,6 +44,9 @@ pub struct RecordedRequest {
     pub x_openrouter_categories: Option<String>,
     /// The body: parsed JSON when it is JSON, the text when it is not, `null` when empty.
     pub body: Value,
+    /// The HTTP version it came over: `HTTP/1.1` or `HTTP/2.0`.
+    #[serde(default)]
+    pub version: String,
 }
 
 impl RecordedRequest {
@@ -59,6 +62,7 @@ impl RecordedRequest {
             x_title: header(headers, "x-title"),
             x_openrouter_categories: header(headers, "x-openrouter-categories"),
             body: body_value(body),
+            version: format!("{:?}", parts.version),
         }
     }
 
@@ -170,8 +174,10 @@ mod tests {
         for path in ["/a", "/b", "/c"] {
             log.push(recorded(path));
         }
-        let paths: Vec<String> = log.snapshot().into_iter().map(|r| r.path).collect();
+        let kept = log.snapshot();
+        let paths: Vec<&str> = kept.iter().map(|r| r.path.as_str()).collect();
         assert_eq!(paths, ["/b", "/c"]);
+        assert_eq!(kept[0].version, "HTTP/1.1");
     }
 
     #[test]

@@ -29,6 +29,8 @@ use crate::ai::limits::InFlightGuard;
 use crate::ai::upstream_errors;
 use crate::conversations::answer::AnswerSink;
 use crate::metrics::OpenStream;
+use crate::openrouter::client::Streaming;
+use crate::openrouter::lanes::Ticket;
 use crate::openrouter::types::{ChatCompletion, Usage};
 
 /// The most answer text kept to build `done.code` for code generation.
@@ -63,12 +65,14 @@ pub struct Relay {
     _slot: InFlightGuard,
     /// Counts this stream in the metrics' `studio_open_streams` while it lives.
     _open: OpenStream,
+    /// Its place on an upstream connection, given back when the stream ends.
+    _lane: Ticket,
 }
 
 impl Relay {
     /// A relay of `upstream`, allowing `idle` between two upstream chunks.
     pub fn new(
-        upstream: reqwest::Response,
+        upstream: Streaming,
         idle: Duration,
         finish: Finish,
         model: String,
@@ -76,6 +80,10 @@ impl Relay {
         slot: InFlightGuard,
         open: OpenStream,
     ) -> Self {
+        let Streaming {
+            response: upstream,
+            ticket,
+        } = upstream;
         let generation_id = crate::openrouter::client::generation_id(&upstream);
         record.set_generation_id(generation_id.clone());
         Self {
@@ -94,6 +102,7 @@ impl Relay {
             finishing: None,
             _slot: slot,
             _open: open,
+            _lane: ticket,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The HTTP client.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HeaderValue, AUTHORIZATION};
@@ -8,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::openrouter::error::UpstreamError;
 use crate::openrouter::key::ApiKey;
+use crate::openrouter::lanes::{Lanes, Ticket, PER_LANE};
 use crate::openrouter::types::{
     ChatCompletion, ChatCompletionRequest, ErrorBody, KeyEnvelope, KeyInfo, ModelEntry,
     ModelsEnvelope,
@@ -74,10 +76,44 @@ impl Default for Timeouts {
     }
 }
 
+/// Which HTTP version upstream calls use (`OPENROUTER_HTTP_VERSION`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HttpVersion {
+    /// HTTP/2 where TLS negotiates it (OpenRouter does), HTTP/1.1 otherwise (`auto`).
+    #[default]
+    Auto,
+    /// HTTP/1.1 only (`1.1`).
+    Http1,
+    /// HTTP/2 without negotiating it: over plain `http://` that is HTTP/2 "with prior
+    /// knowledge", for a gateway (or the fake) that speaks it (`2`).
+    Http2,
+}
+
+impl HttpVersion {
+    /// Reads `auto`, `1.1` or `2`.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw.trim() {
+            "auto" => Ok(Self::Auto),
+            "1.1" | "1" => Ok(Self::Http1),
+            "2" => Ok(Self::Http2),
+            _ => Err("expected auto, 1.1 or 2"),
+        }
+    }
+}
+
+/// An upstream response whose body is still to be read, with the lane place it holds until
+/// it is dropped.
+pub struct Streaming {
+    /// The response, headers read.
+    pub response: Response,
+    /// Keeps the call counted in its lane while the body streams.
+    pub ticket: Ticket,
+}
+
 /// A client for one OpenRouter base URL.
 #[derive(Clone)]
 pub struct OpenRouterClient {
-    http: reqwest::Client,
+    lanes: Arc<Lanes>,
     base: String,
     referer: HeaderValue,
     /// The configured limits.
@@ -95,17 +131,37 @@ impl std::fmt::Debug for OpenRouterClient {
 impl OpenRouterClient {
     /// A client for `base` (e.g. `https://openrouter.ai/api/v1`), attributing calls to `referer`.
     pub fn new(base: &str, referer: &str, timeouts: Timeouts) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeouts.connect)
-            .pool_max_idle_per_host(64)
-            .user_agent(concat!("aiappsy-studio/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Self::with_version(base, referer, timeouts, HttpVersion::Auto, PER_LANE)
+    }
+
+    /// A client speaking `version`, with at most `per_lane` calls on one connection.
+    pub fn with_version(
+        base: &str,
+        referer: &str,
+        timeouts: Timeouts,
+        version: HttpVersion,
+        per_lane: usize,
+    ) -> Result<Self, String> {
+        let build = move || {
+            let builder = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(timeouts.connect)
+                .pool_max_idle_per_host(64)
+                .user_agent(concat!("aiappsy-studio/", env!("CARGO_PKG_VERSION")));
+            let builder = match version {
+                HttpVersion::Auto => builder,
+                HttpVersion::Http1 => builder.http1_only(),
+                HttpVersion::Http2 => builder.http2_prior_knowledge(),
+            };
+            builder
+                .build()
+                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        };
+        let lanes = Lanes::new(per_lane, Box::new(build))?;
         let referer =
             HeaderValue::from_str(referer).map_err(|_| "PUBLIC_URL is not a valid header value")?;
         Ok(Self {
-            http,
+            lanes: Arc::new(lanes),
             base: base.trim_end_matches('/').to_owned(),
             referer,
             timeouts,
@@ -114,11 +170,17 @@ impl OpenRouterClient {
 
     /// The one place a key leaves the process: a sensitive `Authorization` header, plus the
     /// attribution headers.
-    pub fn authorized(&self, method: Method, path: &str, key: &ApiKey) -> RequestBuilder {
+    fn authorized(
+        &self,
+        lane: &Ticket,
+        method: Method,
+        path: &str,
+        key: &ApiKey,
+    ) -> RequestBuilder {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.secret().expose_secret()))
             .unwrap_or_else(|_| HeaderValue::from_static(""));
         auth.set_sensitive(true);
-        self.http
+        lane.http()
             .request(method, format!("{}{path}", self.base))
             .header(AUTHORIZATION, auth)
             .header("HTTP-Referer", self.referer.clone())
@@ -126,9 +188,9 @@ impl OpenRouterClient {
             .header("X-Title", APP_TITLE)
     }
 
-    /// An unauthenticated request (for `/models`).
-    pub fn anonymous(&self, path: &str) -> RequestBuilder {
-        self.http.get(format!("{}{path}", self.base))
+    /// How many lanes (upstream clients, each with its own connections) are open.
+    pub fn lanes(&self) -> usize {
+        self.lanes.count()
     }
 
     /// Sends `req`, turning transport failures, redirects and error statuses into errors.
@@ -203,8 +265,9 @@ impl OpenRouterClient {
         key: &ApiKey,
         body: &ChatCompletionRequest,
     ) -> Result<(ChatCompletion, Option<String>), UpstreamError> {
+        let lane = self.lanes.take();
         let req = self
-            .authorized(Method::POST, "/chat/completions", key)
+            .authorized(&lane, Method::POST, "/chat/completions", key)
             .json(body);
         let res = Self::send(req, self.timeouts.completion).await?;
         let generation = generation_id(&res);
@@ -219,17 +282,21 @@ impl OpenRouterClient {
         &self,
         key: &ApiKey,
         body: &ChatCompletionRequest,
-    ) -> Result<Response, UpstreamError> {
+    ) -> Result<Streaming, UpstreamError> {
+        let ticket = self.lanes.take();
         let req = self
-            .authorized(Method::POST, "/chat/completions", key)
+            .authorized(&ticket, Method::POST, "/chat/completions", key)
             .header(http::header::ACCEPT, "text/event-stream")
             .json(body);
-        Self::send_streaming(req, self.timeouts.completion).await
+        let response = Self::send_streaming(req, self.timeouts.completion).await?;
+        Ok(Streaming { response, ticket })
     }
 
     /// `GET /models`, without a key.
     pub async fn models(&self) -> Result<Vec<ModelEntry>, UpstreamError> {
-        let res = Self::send(self.anonymous("/models"), self.timeouts.models).await?;
+        let lane = self.lanes.take();
+        let req = lane.http().get(format!("{}/models", self.base));
+        let res = Self::send(req, self.timeouts.models).await?;
         let bytes = read_capped(res, MAX_MODELS_BYTES).await?;
         let env: ModelsEnvelope =
             serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Invalid)?;
@@ -259,8 +326,9 @@ impl OpenRouterClient {
             code_verifier: verifier.expose_secret(),
             code_challenge_method: "S256",
         };
-        let req = self
-            .http
+        let lane = self.lanes.take();
+        let req = lane
+            .http()
             .post(format!("{}/auth/keys", self.base))
             .header("HTTP-Referer", self.referer.clone())
             .header("X-OpenRouter-Title", APP_TITLE)
@@ -273,8 +341,9 @@ impl OpenRouterClient {
 
     /// `GET /key`: checks a key and reports its limits.
     pub async fn key_info(&self, key: &ApiKey) -> Result<KeyInfo, UpstreamError> {
+        let lane = self.lanes.take();
         let res = Self::send(
-            self.authorized(Method::GET, "/key", key),
+            self.authorized(&lane, Method::GET, "/key", key),
             self.timeouts.key_check,
         )
         .await?;

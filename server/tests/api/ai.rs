@@ -11,6 +11,7 @@ mod limits;
 mod models;
 mod spend;
 mod streaming;
+mod upstream_http2;
 mod usage_csv;
 
 use std::time::Duration;
