@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod home;
+pub mod lazy;
 pub mod not_found;
 pub mod settings;
 pub mod signin;

@@ -3,18 +3,14 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 use crate::auth::AuthActions;
 use crate::components::top_bar::TopBar;
-use crate::pages::home::HomePage;
+use crate::pages::lazy::{
+    HomeRoute, SettingsRoute, SignInRoute, SignUpRoute, StudioRoute, UsageRoute, WorkspaceRoute,
+};
 use crate::pages::not_found::NotFound;
-use crate::pages::settings::SettingsPage;
-use crate::pages::signin::SignInPage;
-use crate::pages::signup::SignUpPage;
-use crate::pages::studio::StudioPage;
-use crate::pages::usage::UsagePage;
-use crate::pages::workspace::WorkspacePage;
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,13 +38,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthActions::provide();
-    // Effects run only in the browser, so this marks the moment hydration finished; the browser
-    // tests wait for it instead of sleeping.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/studio.css"/>
         <Title text="AiAppsy Web Studio"/>
@@ -56,13 +45,15 @@ pub fn App() -> impl IntoView {
             <TopBar/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/signin") view=SignInPage/>
-                    <Route path=path!("/signup") view=SignUpPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
-                    <Route path=path!("/studio") view=StudioPage/>
-                    <Route path=path!("/studio/:workspace") view=WorkspacePage/>
-                    <Route path=path!("/usage") view=UsagePage/>
+                    // Each page's code loads with the page (`pages/lazy.rs`), which marks the
+                    // body `data-hydrated` once it is live.
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()}/>
+                    <Route path=path!("/signin") view={Lazy::<SignInRoute>::new()}/>
+                    <Route path=path!("/signup") view={Lazy::<SignUpRoute>::new()}/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("/studio") view={Lazy::<StudioRoute>::new()}/>
+                    <Route path=path!("/studio/:workspace") view={Lazy::<WorkspaceRoute>::new()}/>
+                    <Route path=path!("/usage") view={Lazy::<UsageRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

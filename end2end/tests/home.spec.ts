@@ -35,3 +35,22 @@ test("without the WASM the page still renders but the control stays inert", asyn
   await expect(home.status).toHaveText("Not checked yet.");
   await expect(page.locator("body[data-hydrated='true']")).toHaveCount(0);
 });
+
+test("a page fetches its own code only: the home page loads no other page's chunk, and the next page's arrives on navigation", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) wasm.push(path.split("/").pop() ?? path);
+  });
+  const home = new HomePage(page);
+  await home.goto();
+  await home.waitForHydration();
+  expect(wasm).toContain("studio.wasm");
+  expect(wasm.some((f) => f.startsWith("split___home_route_view"))).toBe(true);
+  expect(wasm.filter((f) => f.startsWith("split___") && !f.startsWith("split___home_route_view"))).toEqual([]);
+  // A client-side navigation fetches the sign-in page's code, then the page works.
+  await page.getByRole("link", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
+  await expect.poll(() => wasm.some((f) => f.startsWith("split___sign_in_route_view"))).toBe(true);
+  expect(wasm.some((f) => f.startsWith("split___workspace_route_view"))).toBe(false);
+});

@@ -7,6 +7,7 @@ pub fn NotFound() -> impl IntoView {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(http::StatusCode::NOT_FOUND);
     }
+    crate::pages::lazy::mark_hydrated();
     view! {
         <section class="card">
             <h1>"Page not found"</h1>
