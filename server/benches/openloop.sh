@@ -6,8 +6,9 @@
 #   bash server/benches/openloop.sh                 # SQLite, rates 500 1000 2000 4000
 #   DATABASES="sqlite postgres" RATES="500 2000" DURATION=10s STREAMS="1000 5000" \
 #     USERS_MANY=20 UPSTREAM_DELAY_MS=50 bash server/benches/openloop.sh
+#   ONLY=streams STREAM_UPSTREAMS="1.1 2" bash server/benches/openloop.sh   # held streams only
 #
-# Needs the release binaries (`cargo leptos build --release && cargo build --release -p
+# Needs the release binaries (`cargo leptos build --release --split && cargo build --release -p
 # fake-openrouter`), `oha` (`cargo install oha --locked`) and, for PostgreSQL, an empty
 # database at $BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test; the
 # script creates and drops its own database there). Prints a table; the raw oha output is kept
@@ -22,6 +23,10 @@ duration="${DURATION:-10s}"
 databases="${DATABASES:-sqlite}"
 users_many="${USERS_MANY:-20}"
 streams="${STREAMS:-1000 5000}"
+# The upstream HTTP versions the held streams are measured with (OPENROUTER_HTTP_VERSION):
+# OpenRouter itself negotiates HTTP/2 over TLS; the fake speaks both over plain HTTP.
+stream_upstreams="${STREAM_UPSTREAMS:-1.1 2}"
+only="${ONLY:-}"
 pg_admin="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 out="${OUT:-$target/bench/openloop-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
@@ -67,7 +72,8 @@ start_fake() { # extra args
   wait_for "$fake/models" "$fake_pid"
 }
 
-start_studio() { # database; sets studio_pid and startup_ms (start to the first 200 on /health)
+start_studio() { # database [upstream HTTP version]; sets studio_pid and startup_ms (start to
+  # the first 200 on /health)
   local data="$out/data-$1"
   rm -rf "$data" && mkdir -p "$data"
   local url
@@ -83,7 +89,7 @@ start_studio() { # database; sets studio_pid and startup_ms (start to the first 
   env -i PATH="$PATH" HOME="$HOME" DATABASE_URL="$url" \
     STUDIO_KEYRING_FILE="$data/keyring.json" \
     LEPTOS_SITE_ADDR="127.0.0.1:$studio_port" LEPTOS_SITE_ROOT="$target/site" \
-    OPENROUTER_BASE_URL="$fake" RUST_LOG=warn \
+    OPENROUTER_BASE_URL="$fake" OPENROUTER_HTTP_VERSION="${2:-auto}" RUST_LOG=warn \
     AI_MAX_IN_FLIGHT_PER_USER=100000 MAX_CONNECTIONS=20000 \
     LIMIT_SIGNUPS_PER_ADDRESS_HOUR=100000 LIMIT_KEY_CHECKS_PER_USER_HOUR=100000 \
     LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR=100000 \
@@ -202,7 +208,9 @@ report="$out/report.md"
 } >"$report"
 
 for db in $databases; do
-  for delay in 0 ${UPSTREAM_DELAY_MS:-50}; do
+  delays="0 ${UPSTREAM_DELAY_MS:-50}"
+  [ "$only" = streams ] && delays=""
+  for delay in $delays; do
     start_fake --first-byte-delay-ms "$delay"
     start_studio "$db"
     one=$(sign_up 1)
@@ -236,22 +244,42 @@ for db in $databases; do
     kill "$studio_pid" "$fake_pid" 2>/dev/null || true
     wait "$studio_pid" "$fake_pid" 2>/dev/null || true
   done
-  # Open streams held: a fake that sends a chunk every 30 s, so every stream stays open.
-  start_fake --chunk-delay-ms 30000
-  start_studio "$db"
-  holder=$(sign_up 1)
-  for n in $streams; do
-    read -r held rss <<<"$(hold_streams "$n" "$holder")"
-    echo "- $n streams asked for on $db: $held held open at once, studio resident memory $rss MB" >>"$report"
+  # Open streams held: a fake that sends a chunk every 30 s, so every stream stays open. Each
+  # upstream version gets a fresh studio.
+  for version in $stream_upstreams; do
+    start_fake --chunk-delay-ms 30000
+    start_studio "$db" "$version"
+    holder=$(sign_up 1)
+    for n in $streams; do
+      read -r held rss <<<"$(hold_streams "$n" "$holder")"
+      echo "- $n streams asked for on $db, upstream over HTTP/$version: $held held open at once, studio resident memory $rss MB" >>"$report"
+    done
+    kill "$studio_pid" "$fake_pid" 2>/dev/null || true
+    wait "$studio_pid" "$fake_pid" 2>/dev/null || true
   done
-  kill "$studio_pid" "$fake_pid" 2>/dev/null || true
-  wait "$studio_pid" "$fake_pid" 2>/dev/null || true
 done
 
 # cargo-leptos writes the site under the workspace (site-root), whatever CARGO_TARGET_DIR says.
-wasm="$root/target/site/pkg/studio.wasm"
-if [ -f "$wasm" ]; then
-  echo "- WASM bundle: $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip" >>"$report"
+# Built with --split: the main file, then what each page fetches (the main file and the page's
+# chunks, each file gzipped on its own as it is served).
+pkg="$root/target/site/pkg"
+if [ -f "$pkg/studio.wasm" ]; then
+  python3 - "$pkg" >>"$report" <<'PY'
+import gzip, json, os, sys
+pkg = sys.argv[1]
+def size(name):
+    data = open(os.path.join(pkg, name), "rb").read()
+    return len(data), len(gzip.compress(data, 9))
+raw, gz = size("studio.wasm")
+print(f"- WASM, main file: {raw} bytes raw, {gz} bytes gzip")
+manifest = os.path.join(pkg, "__wasm_split_manifest.json")
+if os.path.exists(manifest):
+    for split, files in sorted(json.load(open(manifest)).items()):
+        page = split.strip("_").split("_route_view")[0]
+        sizes = [size(f + ".wasm") for f in files]
+        r, g = raw + sum(s[0] for s in sizes), gz + sum(s[1] for s in sizes)
+        print(f"  - page {page}: {len(files) + 1} files, {r} bytes raw, {g} bytes gzip")
+PY
 fi
 cat "$report"
 echo "raw output: $out" >&2
