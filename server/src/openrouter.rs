@@ -8,6 +8,7 @@ pub mod client;
 pub mod error;
 pub mod key;
 pub mod lanes;
+pub mod transport;
 pub mod types;
 
 pub use client::OpenRouterClient;
