@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { fakeRoot } from "../playwright.config";
 import { waitForHydration } from "./pages/auth";
+import { chatAsking } from "./pages/fake";
 import { fakeKey, signedUpWithKey } from "./pages/journey";
 import { shoot } from "./pages/shots";
 import { StudioPage } from "./pages/studio";
@@ -23,13 +23,6 @@ async function cspViolations(page: Page): Promise<string[]> {
 }
 
 /** The messages of the last chat completion the fake received. */
-async function lastChat(page: Page): Promise<{ role: string; content: string }[]> {
-  const res = await page.request.get(`${fakeRoot}/__fake/requests`);
-  const log = (await res.json()) as { path: string; body: { messages?: { role: string; content: string }[] } }[];
-  const chats = log.filter((r) => r.path === "/api/v1/chat/completions");
-  return chats[chats.length - 1]?.body.messages ?? [];
-}
-
 async function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
@@ -140,11 +133,11 @@ for (const width of [1280, 390]) {
     await page.getByTestId("include-code").check();
     await expect(page.getByTestId("included-part")).toHaveText("Sends your selection (line 3, 10 characters) of cursor.");
     const studio = new StudioPage(page);
-    await studio.input.fill("what is b");
+    const question = `what is b, at ${width} px`;
+    await studio.input.fill(question);
     await studio.send.click();
     await expect(studio.log.getByTestId("turn-context").last()).toHaveText("With your selection (line 3, 10 characters) of cursor");
-    await expect.poll(async () => (await lastChat(page)).length).toBeGreaterThan(0);
-    const systems = (await lastChat(page)).filter((m) => m.role === "system" && m.content.includes("cursor"));
+    const systems = (await chatAsking(page, question)).filter((m) => m.role === "system" && m.content.includes("cursor"));
     expect(systems).toHaveLength(1);
     expect(systems[0].content).toContain("```rust\nlet b = 2;\n```");
     expect(systems[0].content).not.toContain("let a = 1;");

@@ -1,21 +1,13 @@
-import { expect, test, type Page } from "@playwright/test";
-import { fakeRoot } from "../playwright.config";
+import { expect, test } from "@playwright/test";
 import { waitForHydration } from "./pages/auth";
 import { shoot } from "./pages/shots";
+import { chatAsking } from "./pages/fake";
 import { fakeKey, signedUpWithKey } from "./pages/journey";
 import { StudioPage } from "./pages/studio";
 import { WorkspacePage } from "./pages/workspace";
 
 const KEY = fakeKey("5eed");
 const CODE = "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n";
-
-/** The messages of the last chat completion the fake received. */
-async function lastChat(page: Page): Promise<{ role: string; content: string }[]> {
-  const res = await page.request.get(`${fakeRoot}/__fake/requests`);
-  const log = (await res.json()) as { path: string; body: { messages?: { role: string; content: string }[] } }[];
-  const chats = log.filter((r) => r.path === "/api/v1/chat/completions");
-  return chats[chats.length - 1]?.body.messages ?? [];
-}
 
 test("the workspace page has the editor and the assistant side by side, and a question can take the code or the selection", async ({ page }) => {
   await signedUpWithKey(page, "pair", KEY);
@@ -32,10 +24,10 @@ test("the workspace page has the editor and the assistant side by side, and a qu
   expect(panelBox.x).toBeGreaterThan(editorBox.x + editorBox.width - 1); // beside, at 1280 px
 
   // Without the box ticked, no code goes.
-  await studio.input.fill("hello");
+  await studio.input.fill("hello, adder");
   await studio.send.click();
-  await expect(studio.lastReply()).toContainText("You asked: hello");
-  expect((await lastChat(page)).some((m) => m.role === "system" && m.content.includes("a + b"))).toBe(false);
+  await expect(studio.lastReply()).toContainText("You asked: hello, adder");
+  expect((await chatAsking(page, "hello, adder")).some((m) => m.role === "system" && m.content.includes("a + b"))).toBe(false);
 
   // The whole file, its size shown before sending.
   await page.getByTestId("include-code").check();
@@ -44,7 +36,7 @@ test("the workspace page has the editor and the assistant side by side, and a qu
   await studio.send.click();
   await expect(studio.lastReply()).toContainText("You asked: what does this do");
   await expect(studio.log.getByTestId("turn-context").last()).toHaveText("With lines 1–3 (44 characters) of adder");
-  let sent = await lastChat(page);
+  let sent = await chatAsking(page, "what does this do");
   const system = sent.filter((m) => m.role === "system" && m.content.includes("```rust\n" + CODE));
   expect(system).toHaveLength(1);
   expect(sent[sent.length - 1]).toEqual({ role: "user", content: "what does this do" });
@@ -55,7 +47,7 @@ test("the workspace page has the editor and the assistant side by side, and a qu
   await studio.input.fill("explain the selection");
   await studio.send.click();
   await expect(studio.lastReply()).toContainText("You asked: explain the selection");
-  sent = await lastChat(page);
+  sent = await chatAsking(page, "explain the selection");
   const systems = sent.filter((m) => m.role === "system" && m.content.includes("adder"));
   expect(systems).toHaveLength(1); // only the latest prompt's code
   expect(systems[0].content).toContain("```rust\na + b\n```");
