@@ -25,6 +25,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         resident_bytes: resident_bytes(),
         draining: state.draining.load(Ordering::Relaxed),
         state_cache_live: state.cache.is_live(),
+        upstream_lanes: state.openrouter.lanes(),
     };
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

@@ -16,6 +16,8 @@ pub struct Gauges {
     pub draining: bool,
     /// Whether the state caches are live (see `crate::cache`).
     pub state_cache_live: bool,
+    /// Upstream lanes open (see `crate::openrouter::lanes`).
+    pub upstream_lanes: usize,
 }
 
 /// The whole exposition.
@@ -36,6 +38,13 @@ pub fn render(m: &Metrics, g: Gauges) -> String {
         "counter",
         "Streamed AI answers opened since start.",
         m.streams_opened.load(Ordering::Relaxed),
+    );
+    counter_or_gauge(
+        &mut out,
+        "studio_upstream_lanes",
+        "gauge",
+        "Upstream HTTP clients (lanes of at most 100 calls) open.",
+        g.upstream_lanes,
     );
     counter_or_gauge(
         &mut out,
@@ -203,6 +212,7 @@ mod tests {
                 resident_bytes: Some(1024),
                 draining: false,
                 state_cache_live: true,
+                upstream_lanes: 3,
             },
         );
         assert!(text.contains("studio_state_cache_live 1"));
@@ -221,6 +231,7 @@ mod tests {
         ));
         assert!(text.contains("studio_open_streams 1"));
         assert!(text.contains("studio_ledger_queue_depth 7"));
+        assert!(text.contains("# TYPE studio_upstream_lanes gauge\nstudio_upstream_lanes 3"));
         assert!(text.contains("process_resident_memory_bytes 1024"));
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (series, value) = line.rsplit_once(' ').unwrap_or(("", ""));
