@@ -10,9 +10,13 @@ use crate::openrouter::client::HttpVersion;
 mod cache_settings;
 mod database_url;
 mod keyring_source;
+mod limit_settings;
+mod urls;
 
 pub use database_url::{DatabaseKind, DatabaseUrl};
 pub use keyring_source::KeyRingSource;
+pub use limit_settings::LimitSettings;
+use urls::{parse_base_url, parse_origin};
 
 /// The default OpenRouter API base.
 pub const DEFAULT_OPENROUTER_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -74,39 +78,6 @@ pub struct Config {
     pub cache_ttl_secs: u64,
     /// At most this many sessions, and as many users, are cached (`CACHE_MAX_ENTRIES`, 100000).
     pub cache_max_entries: usize,
-}
-
-/// Limits that operators (and tests) may tune; every one has a safe default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LimitSettings {
-    /// Sign-ups per client address per hour (`LIMIT_SIGNUPS_PER_ADDRESS_HOUR`, 10).
-    pub signups_per_address_hour: usize,
-    /// Key saves (live checks with OpenRouter) per user per hour (`LIMIT_KEY_CHECKS_PER_USER_HOUR`, 10).
-    pub key_checks_per_user_hour: usize,
-    /// Key saves per client address per hour (`LIMIT_KEY_CHECKS_PER_ADDRESS_HOUR`, 30).
-    pub key_checks_per_address_hour: usize,
-    /// Workspaces one user may own (`LIMIT_WORKSPACES_PER_USER`, 100).
-    pub workspaces_per_user: usize,
-    /// Connections served at once; more wait in the kernel's backlog (`MAX_CONNECTIONS`, 1024).
-    pub max_connections: usize,
-    /// Seconds a client has to send a request's headers (`HEADER_READ_TIMEOUT_SECS`, 10).
-    pub header_read_timeout_secs: u64,
-    /// Seconds a client has to send a request's body (`BODY_READ_TIMEOUT_SECS`, 30).
-    pub body_read_timeout_secs: u64,
-}
-
-impl Default for LimitSettings {
-    fn default() -> Self {
-        Self {
-            signups_per_address_hour: 10,
-            key_checks_per_user_hour: 10,
-            key_checks_per_address_hour: 30,
-            workspaces_per_user: 100,
-            max_connections: 1024,
-            header_read_timeout_secs: 10,
-            body_read_timeout_secs: 30,
-        }
-    }
 }
 
 impl Config {
@@ -315,25 +286,6 @@ impl Config {
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased, without path or trailing slash.
-fn parse_origin(raw: &str) -> Result<String, String> {
-    let url = parse_base_url(raw)?;
-    let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
-    let host = rest.split('/').next().unwrap_or_default();
-    Ok(format!("{scheme}://{}", host.to_lowercase()))
-}
-
-fn parse_base_url(raw: &str) -> Result<String, String> {
-    let trimmed = raw.trim_end_matches('/');
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .ok_or("expected an http:// or https:// URL such as https://openrouter.ai/api/v1")?;
-    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
-        return Err("expected a URL with a host, such as https://openrouter.ai/api/v1".into());
-    }
-    Ok(trimmed.to_owned())
-}
-
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;

@@ -20,7 +20,7 @@ use futures::StreamExt;
 use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
 
 use app::sse::{SseError, SseItem, SseParser};
-use app::wire::{AiUsage, StreamDelta, StreamDone};
+use app::wire::{StreamDelta, StreamDone};
 use app::AppError;
 
 use crate::ai::clean;
@@ -32,6 +32,10 @@ use crate::metrics::OpenStream;
 use crate::openrouter::client::Streaming;
 use crate::openrouter::lanes::Ticket;
 use crate::openrouter::types::{ChatCompletion, Usage};
+
+mod wire;
+pub use wire::wire_usage;
+use wire::{event, interrupted, midstream};
 
 /// The most answer text kept to build `done.code` for code generation.
 const MAX_COLLECTED: usize = 1024 * 1024;
@@ -281,37 +285,4 @@ impl Drop for Relay {
             tracing::info!(ai.model = %self.model, "the client left during a stream; upstream cancelled");
         }
     }
-}
-
-/// OpenRouter's usage in the API's shape.
-pub fn wire_usage(usage: Option<Usage>) -> AiUsage {
-    let u = usage.unwrap_or_default();
-    let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-    AiUsage {
-        prompt_tokens: n(u.prompt_tokens),
-        completion_tokens: n(u.completion_tokens),
-        total_tokens: n(u.total_tokens.max(u.prompt_tokens + u.completion_tokens)),
-        cost: u.cost,
-    }
-}
-
-fn event<T: serde::Serialize>(out: &mut Vec<u8>, name: &str, data: &T) {
-    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".to_owned());
-    out.extend_from_slice(format!("event: {name}\ndata: {json}\n\n").as_bytes());
-}
-
-fn midstream() -> AppError {
-    AppError::new(
-        502,
-        "Provider error",
-        "The model's provider failed in the middle of the answer; what arrived so far is shown. Please try again.",
-    )
-}
-
-fn interrupted() -> AppError {
-    AppError::new(
-        502,
-        "Stream interrupted",
-        "The answer from OpenRouter was cut off; what arrived so far is shown. Please try again.",
-    )
 }
