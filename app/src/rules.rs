@@ -3,6 +3,7 @@
 //! the same code. The key format is [`crate::keys::format`], beside the key's server functions.
 
 pub mod context;
+pub mod decimal;
 pub mod excerpt;
 pub mod highlight;
 pub mod language;

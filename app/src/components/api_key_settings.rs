@@ -113,7 +113,7 @@ fn has_key(status: &Resource<Result<ApiKeyStatus, crate::AppError>>) -> bool {
 }
 
 fn money(v: Option<f64>) -> String {
-    v.map(|v| format!("${v:.2}"))
+    v.map(|v| format!("${}", crate::rules::decimal::fixed(v, 2)))
         .unwrap_or_else(|| "unlimited".to_owned())
 }
 

@@ -4,12 +4,13 @@
 
 use leptos::prelude::*;
 
+use crate::rules::decimal;
 use crate::wire::{AiModel, AiModelList};
 
 /// A price per token (OpenRouter's decimal string) as dollars per million tokens: "$0.15",
 /// "$0.075", "free"; `None` when it is not a price.
 pub fn per_million(per_token: &str) -> Option<String> {
-    let v: f64 = per_token.trim().parse().ok()?;
+    let v = decimal::parse(per_token.trim())?;
     if !v.is_finite() || v < 0.0 {
         return None;
     }
@@ -18,7 +19,7 @@ pub fn per_million(per_token: &str) -> Option<String> {
         return Some("free".to_owned());
     }
     // Three decimals, the third dropped when it is a zero ($0.075, $0.15, $15.00).
-    let mut text = format!("${m:.3}");
+    let mut text = format!("${}", decimal::fixed(m, 3));
     if text.ends_with('0') {
         text.pop();
     }
@@ -28,8 +29,10 @@ pub fn per_million(per_token: &str) -> Option<String> {
 /// A context window as "128k tokens" or "1.05M tokens".
 pub fn context(tokens: u64) -> String {
     if tokens >= 1_000_000 {
-        let m = format!("{:.2}", tokens as f64 / 1_000_000.0);
-        format!("{}M tokens", m.trim_end_matches('0').trim_end_matches('.'))
+        format!(
+            "{}M tokens",
+            decimal::trimmed(tokens as f64 / 1_000_000.0, 2)
+        )
     } else if tokens >= 1_000 {
         format!("{}k tokens", tokens / 1_000)
     } else {
@@ -53,11 +56,13 @@ pub fn label(m: &AiModel) -> String {
     parts.join(" · ")
 }
 
-/// Whether `m` matches every word of `query` (in its id or name, ignoring case).
+/// Whether `m` matches every word of `query` (in its id or name, ignoring the case of ASCII
+/// letters, which is what model ids and names are written in; folding every script's case
+/// would put 24 KB of Unicode tables into the WASM bundle).
 pub fn matches(m: &AiModel, query: &str) -> bool {
-    let hay = format!("{} {}", m.id, m.name).to_lowercase();
+    let hay = format!("{} {}", m.id, m.name).to_ascii_lowercase();
     query
-        .to_lowercase()
+        .to_ascii_lowercase()
         .split_whitespace()
         .all(|word| hay.contains(word))
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::spend_alert::adjective;
+use crate::rules::decimal;
 use crate::rules::spend::usd;
 use crate::spend::{
     get_model_preferences, get_spend_status, remove_spend_limit, save_model_preferences,
@@ -24,15 +25,15 @@ pub fn SpendLimitSettings() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(Some(s))) = status.get() {
-            amount.set(s.amount_usd.to_string());
+            amount.set(decimal::trimmed(s.amount_usd, 6));
             period.set(s.period.clone());
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(p)) = prefs.get() {
-            threshold.set(format!(
-                "{:.2}",
-                p.confirm_above_usd.unwrap_or(DEFAULT_CONFIRM_ABOVE_USD)
+            threshold.set(decimal::fixed(
+                p.confirm_above_usd.unwrap_or(DEFAULT_CONFIRM_ABOVE_USD),
+                2,
             ));
         }
     });
@@ -87,35 +88,25 @@ pub fn SpendLimitSettings() -> impl IntoView {
     });
     let on_save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match amount
-            .get_untracked()
-            .trim()
-            .trim_start_matches('$')
-            .parse::<f64>()
-        {
-            Ok(a) => {
+        match decimal::parse(amount.get_untracked().trim().trim_start_matches('$')) {
+            Some(a) => {
                 save.dispatch(SpendLimit {
                     amount_usd: a,
                     period: period.get_untracked(),
                 });
             }
-            Err(_) => error.set(Some(
+            None => error.set(Some(
                 "Enter the limit in dollars, such as 5 or 12.50.".into(),
             )),
         }
     };
     let on_threshold = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match threshold
-            .get_untracked()
-            .trim()
-            .trim_start_matches('$')
-            .parse::<f64>()
-        {
-            Ok(v) => {
+        match decimal::parse(threshold.get_untracked().trim().trim_start_matches('$')) {
+            Some(v) => {
                 save_threshold.dispatch(v);
             }
-            Err(_) => error.set(Some("Enter the amount in dollars, such as 0.10.".into())),
+            None => error.set(Some("Enter the amount in dollars, such as 0.10.".into())),
         }
     };
     view! {

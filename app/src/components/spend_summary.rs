@@ -56,7 +56,7 @@ pub fn SpendSummary() -> impl IntoView {
                                 {adjective(&s.period)}" limit, "{s.period_start.clone()}" to "{s.period_end.clone()}" (UTC)."
                                 {(s.in_flight_usd > 0.0).then(|| format!(" Up to {} is held by calls still running.", usd(s.in_flight_usd)))}
                             </p>
-                            <meter min="0" max="1" low="0.8" high="0.99" optimum="0" value=format!("{share:.4}")
+                            <meter min="0" max="1" low="0.8" high="0.99" optimum="0" value=crate::rules::decimal::fixed(share, 4)
                                 aria-label="Share of the spending limit used"></meter>
                             <p data-testid="spend-pace">{pace_text(&s)}</p>
                         </section>

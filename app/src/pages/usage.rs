@@ -9,7 +9,7 @@ use crate::ai::get_usage_report;
 use crate::components::spend_alert::SpendAlert;
 use crate::components::spend_summary::{SpendSummary, UsageExport};
 use crate::components::when::When;
-use crate::rules::words;
+use crate::rules::{decimal, words};
 use crate::wire::{UsageCall, UsageReport};
 
 /// The usage page.
@@ -31,9 +31,9 @@ pub fn UsagePage() -> impl IntoView {
 
 fn usd(v: f64) -> String {
     if v > 0.0 && v < 0.01 {
-        format!("${v:.6}")
+        format!("${}", decimal::fixed(v, 6))
     } else {
-        format!("${v:.2}")
+        format!("${}", decimal::fixed(v, 2))
     }
 }
 
@@ -188,7 +188,7 @@ fn Chart(days: BTreeMap<String, Day>) -> impl IntoView {
                     let (x, w) = (at, share(*cost));
                     at += w;
                     view! {
-                        <rect class=colour(feature) x=format!("{x:.2}") y="0" width=format!("{w:.2}") height="10"
+                        <rect class=colour(feature) x=decimal::fixed(x, 2) y="0" width=decimal::fixed(w, 2) height="10"
                             data-testid="chart-segment">
                             <title>{tip}</title>
                         </rect>

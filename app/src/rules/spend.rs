@@ -26,7 +26,7 @@ impl Prices {
     /// OpenRouter's decimal-string prices as numbers; `None` unless both are finite and not
     /// negative.
     pub fn parse(prompt: &str, completion: &str) -> Option<Self> {
-        let parse = |v: &str| v.parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0);
+        let parse = |v: &str| super::decimal::parse(v).filter(|p| p.is_finite() && *p >= 0.0);
         Some(Self {
             prompt: parse(prompt)?,
             completion: parse(completion)?,
@@ -63,11 +63,9 @@ pub fn least_cost(chars: usize, prices: Prices) -> f64 {
 /// USD for people: cents above a cent, more digits below.
 pub fn usd(v: f64) -> String {
     if v > 0.0 && v < 0.01 {
-        let s = format!("{v:.6}");
-        let s = s.trim_end_matches('0');
-        format!("${s}")
+        format!("${}", super::decimal::trimmed(v, 6))
     } else {
-        format!("${v:.2}")
+        format!("${}", super::decimal::fixed(v, 2))
     }
 }
 

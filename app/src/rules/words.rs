@@ -12,7 +12,11 @@ pub fn feature(name: &str) -> String {
             let spaced = other.replace(['_', '-'], " ");
             let mut chars = spaced.chars();
             chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars).collect()
+                // Feature names are ASCII machine names; `to_uppercase` would bring Unicode's
+                // case tables into the WASM bundle for nothing.
+                std::iter::once(first.to_ascii_uppercase())
+                    .chain(chars)
+                    .collect()
             })
         }
     }
