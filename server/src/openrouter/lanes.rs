@@ -24,6 +24,9 @@ type Build = dyn Fn() -> Result<reqwest::Client, String> + Send + Sync;
 /// The lanes: clients built on demand, never more than needed at the busiest moment so far.
 pub struct Lanes {
     lanes: RwLock<Vec<Arc<Lane>>>,
+    /// The lane built at startup, also the first of `lanes`: where calls go over their limit
+    /// if no other lane can be opened.
+    first: Arc<Lane>,
     per_lane: usize,
     build: Box<Build>,
 }
@@ -55,12 +58,13 @@ impl Lanes {
     /// Lanes of at most `per_lane` calls each; the first is built now, so that a client that
     /// cannot be built fails at startup.
     pub fn new(per_lane: usize, build: Box<Build>) -> Result<Self, String> {
-        let first = Lane {
+        let first = Arc::new(Lane {
             http: build()?,
             busy: AtomicUsize::new(0),
-        };
+        });
         Ok(Self {
-            lanes: RwLock::new(vec![Arc::new(first)]),
+            lanes: RwLock::new(vec![Arc::clone(&first)]),
+            first,
             per_lane: per_lane.max(1),
             build,
         })
@@ -93,7 +97,7 @@ impl Lanes {
                     .iter()
                     .min_by_key(|l| l.busy.load(Ordering::Acquire))
                     .map(Arc::clone)
-                    .unwrap_or_else(|| unreachable_lane(&lanes));
+                    .unwrap_or_else(|| Arc::clone(&self.first));
                 lane.busy.fetch_add(1, Ordering::AcqRel);
                 Ticket { lane }
             }
@@ -121,11 +125,6 @@ impl Lanes {
                 })
         })
     }
-}
-
-/// `Lanes::new` always builds one lane and none is ever removed.
-fn unreachable_lane(lanes: &[Arc<Lane>]) -> Arc<Lane> {
-    Arc::clone(&lanes[0])
 }
 
 #[cfg(test)]
