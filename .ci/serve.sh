@@ -5,6 +5,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # shellcheck source=setup.sh
 source .ci/setup.sh
-cargo leptos build --release --split
+cargo leptos build --release --split --precompress
 target="${CARGO_TARGET_DIR:-$root/target}"
 exec "$target/release/studio" "$@"

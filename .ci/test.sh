@@ -57,7 +57,7 @@ step "key-shape scan of the test logs"
 bash .ci/scan-keys.sh "$test_log"
 
 step "release build (cargo leptos)"
-cargo leptos build --release --split
+cargo leptos build --release --split --precompress
 cargo build --release -p fake-openrouter
 
 step "schemathesis against the release build (every operation of /api/openapi.json)"

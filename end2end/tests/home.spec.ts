@@ -54,3 +54,21 @@ test("a page fetches its own code only: the home page loads no other page's chun
   await expect.poll(() => wasm.some((f) => f.startsWith("split___sign_in_route_view"))).toBe(true);
   expect(wasm.some((f) => f.startsWith("split___workspace_route_view"))).toBe(false);
 });
+
+test("the WASM is served compressed: brotli, precompressed by the release build", async ({ page }) => {
+  const served: { file: string; encoding: string | undefined; type: string | undefined }[] = [];
+  page.on("response", async (r) => {
+    const path = new URL(r.url()).pathname;
+    if (!path.endsWith(".wasm")) return;
+    const headers = await r.allHeaders();
+    served.push({ file: path.split("/").pop() ?? path, encoding: headers["content-encoding"], type: headers["content-type"] });
+  });
+  const home = new HomePage(page);
+  await home.goto();
+  await home.waitForHydration();
+  expect(served.map((s) => s.file)).toContain("studio.wasm");
+  expect(served.length).toBeGreaterThan(1);
+  for (const s of served) {
+    expect(s, s.file).toMatchObject({ encoding: "br", type: "application/wasm" });
+  }
+});
