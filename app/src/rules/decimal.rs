@@ -126,8 +126,9 @@ pub fn fixed(v: f64, places: u32) -> String {
     let places = places.min(9);
     let unit = 10u128.pow(places);
     let scaled = (v.abs() * unit as f64).round();
-    // u128 holds up to 3.4e38; 1e38 leaves room for the rounding above.
-    if !(scaled < 1e38) {
+    // u128 holds up to 3.4e38; 1e38 leaves room for the rounding above. (`scaled` is not NaN:
+    // `v` is not, and an infinite `v` gives an infinite `scaled`.)
+    if scaled >= 1e38 {
         return if v < 0.0 { "-inf" } else { "inf" }.to_owned();
     }
     let n = scaled as u128;
