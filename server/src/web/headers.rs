@@ -42,9 +42,12 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     );
-    // Pages and API answers are per-user; only the hashed site assets may be cached.
+    // Pages and API answers are per-user; only the hashed site assets may be cached. A site
+    // file is sent brotli- or gzip-compressed or as it is, by the request's Accept-Encoding
+    // (the release build precompresses the site), so a shared cache must keep them apart.
     if static_asset {
         set(header::CACHE_CONTROL, "public, max-age=300");
+        set(header::VARY, "accept-encoding");
     } else {
         set(header::CACHE_CONTROL, "no-store");
     }

@@ -101,3 +101,43 @@ async fn with_the_database_gone_signed_in_api_calls_get_a_json_503() {
         );
     }
 }
+
+/// The release build writes `x.br` and `x.gz` beside every site file: a browser that accepts
+/// brotli gets the brotli file with the original's type, any other client the file as it is,
+/// and both answers say they vary by Accept-Encoding, so that no shared cache mixes them up.
+#[tokio::test]
+async fn site_files_are_sent_precompressed_by_accept_encoding_and_say_so() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("studio.wasm"), b"\0asm plain bytes").unwrap();
+    std::fs::write(pkg.join("studio.wasm.br"), b"brotli bytes").unwrap();
+    let root = site.path().to_str().unwrap().to_owned();
+    let app = crate::helpers::spawn_app_with(&[("LEPTOS_SITE_ROOT", root.as_str())]).await;
+    let client = crate::helpers::client_without_jar();
+
+    let res = client
+        .get(app.url("/pkg/studio.wasm"))
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let h = res.headers().clone();
+    assert_eq!(h["content-encoding"], "br");
+    assert_eq!(h["content-type"], "application/wasm");
+    assert_eq!(h["vary"], "accept-encoding");
+    assert_eq!(h["cache-control"], "public, max-age=300");
+    assert_eq!(&res.bytes().await.unwrap()[..], b"brotli bytes");
+
+    let res = client
+        .get(app.url("/pkg/studio.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let h = res.headers().clone();
+    assert!(h.get("content-encoding").is_none());
+    assert_eq!(h["vary"], "accept-encoding");
+    assert_eq!(&res.bytes().await.unwrap()[..], b"\0asm plain bytes");
+}
