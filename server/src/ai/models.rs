@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
+use app::rules::spend::Prices;
 use app::wire::{AiModel, AiModelList, ModelPricing};
 use app::AppError;
 
@@ -264,10 +265,10 @@ fn listing<'a>(
     })
 }
 
-/// OpenRouter's decimal-string prices as numbers; `None` unless both are finite and not negative.
+/// OpenRouter's decimal-string prices as numbers, read as the browser reads them
+/// ([`Prices::parse`]); `None` unless both are finite and not negative.
 fn parse_prices(pricing: &ModelPricing) -> Option<(f64, f64)> {
-    let parse = |v: &str| v.parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0);
-    Some((parse(&pricing.prompt)?, parse(&pricing.completion)?))
+    Prices::parse(&pricing.prompt, &pricing.completion).map(|p| (p.prompt, p.completion))
 }
 
 /// A model id: 1 to 200 of the characters OpenRouter's ids use.
