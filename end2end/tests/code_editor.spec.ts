@@ -22,7 +22,7 @@ async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as any).__csp as string[]);
 }
 
-/** The messages of the last chat completion the fake received. */
+/** How far the page is wider than the window, in pixels (0: no horizontal scroll). */
 async function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }

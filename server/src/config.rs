@@ -285,7 +285,6 @@ impl Config {
     }
 }
 
-/// `scheme://host[:port]` of a URL, lower-cased, without path or trailing slash.
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;

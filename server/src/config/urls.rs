@@ -1,5 +1,6 @@
 //! Reading the URL settings.
 
+/// `scheme://host[:port]` of a URL, lower-cased, without path or trailing slash.
 pub(super) fn parse_origin(raw: &str) -> Result<String, String> {
     let url = parse_base_url(raw)?;
     let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
@@ -7,6 +8,7 @@ pub(super) fn parse_origin(raw: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{}", host.to_lowercase()))
 }
 
+/// An `http://` or `https://` URL with a host, without trailing slashes.
 pub(super) fn parse_base_url(raw: &str) -> Result<String, String> {
     let trimmed = raw.trim_end_matches('/');
     let rest = trimmed
