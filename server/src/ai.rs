@@ -32,6 +32,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
+use crate::error::StartupError;
 use crate::kit::Clock;
 use crate::metrics::Metrics;
 use crate::openrouter::OpenRouterClient;
@@ -73,15 +74,15 @@ pub struct AiServices {
 }
 
 impl AiServices {
-    /// Builds them from the configuration; starts the ledger's writer task.
+    /// Builds them from the configuration; starts the ledger's writer thread.
     pub fn new(
         config: &Config,
         client: &OpenRouterClient,
         db: DatabaseConnection,
         clock: Arc<dyn Clock>,
         metrics: &Arc<Metrics>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, StartupError> {
+        Ok(Self {
             models: models::ModelCatalog::new(
                 client.clone(),
                 Duration::from_secs(config.ai_models_ttl_secs),
@@ -90,7 +91,7 @@ impl AiServices {
                 Arc::clone(metrics),
             ),
             in_flight: limits::InFlight::new(config.ai_max_in_flight_per_user),
-            ledger: ledger::Ledger::start(db, clock, Arc::clone(metrics)),
-        }
+            ledger: ledger::Ledger::start(db, &config.database, clock, Arc::clone(metrics))?,
+        })
     }
 }

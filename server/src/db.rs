@@ -37,36 +37,68 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StartupErr
                     })?;
                 }
             }
-            let options = SqliteConnectOptions::from_str(url.expose())
-                .map_err(|e| {
-                    StartupError::config("DATABASE_URL", format!("not a SQLite URL: {e}"))
-                })?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
-                .connect_with(options)
+                .connect_with(sqlite_options(url)?)
                 .await
                 .map_err(unreachable)?;
             Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
         }
         DatabaseKind::Postgres => {
-            let options = PgConnectOptions::from_str(url.expose()).map_err(|e| {
-                StartupError::config("DATABASE_URL", format!("not a PostgreSQL URL: {e}"))
-            })?;
             let pool = PgPoolOptions::new()
                 .max_connections(20)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
-                .connect_with(options)
+                .connect_with(pg_options(url)?)
                 .await
                 .map_err(unreachable)?;
             Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
         }
     }
+}
+
+/// A pool of its own for one background task (the usage ledger's writer), with the same
+/// settings as [`connect`]'s: it connects on first use, so its connections (and, on SQLite,
+/// the driver's worker thread) are made by the thread that uses it, and run at that thread's
+/// priority. `None` for a SQLite database without a file (another pool would see another
+/// database). Call it inside the runtime that will use it.
+pub fn connect_lazy_for_background(
+    url: &DatabaseUrl,
+) -> Result<Option<DatabaseConnection>, StartupError> {
+    match url.kind() {
+        DatabaseKind::Sqlite => {
+            if url.sqlite_path().is_none() {
+                return Ok(None);
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_lazy_with(sqlite_options(url)?);
+            Ok(Some(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)))
+        }
+        DatabaseKind::Postgres => {
+            let pool = PgPoolOptions::new()
+                .max_connections(2)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_lazy_with(pg_options(url)?);
+            Ok(Some(SqlxPostgresConnector::from_sqlx_postgres_pool(pool)))
+        }
+    }
+}
+
+fn sqlite_options(url: &DatabaseUrl) -> Result<SqliteConnectOptions, StartupError> {
+    Ok(SqliteConnectOptions::from_str(url.expose())
+        .map_err(|e| StartupError::config("DATABASE_URL", format!("not a SQLite URL: {e}")))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true))
+}
+
+fn pg_options(url: &DatabaseUrl) -> Result<PgConnectOptions, StartupError> {
+    PgConnectOptions::from_str(url.expose())
+        .map_err(|e| StartupError::config("DATABASE_URL", format!("not a PostgreSQL URL: {e}")))
 }
 
 /// Applies every pending migration.

@@ -88,7 +88,7 @@ impl Application {
             db.clone(),
             Arc::clone(&clock),
             &metrics,
-        );
+        )?;
         let cache = crate::cache::Caches::new(
             Duration::from_secs(config.cache_ttl_secs),
             config.cache_max_entries,

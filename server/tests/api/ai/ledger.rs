@@ -147,3 +147,46 @@ async fn the_ai_tables_migrate_down_and_up_again() {
         .await;
     assert!(prefs.is_ok());
 }
+
+/// The nice value of each of this process's threads called `name`.
+#[cfg(target_os = "linux")]
+fn nice_of_threads_named(name: &str) -> Vec<i64> {
+    let mut found = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let path = task.path();
+        let comm = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        if comm.trim_end() != name {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(path.join("stat")) else {
+            continue;
+        };
+        // After the command name's closing parenthesis come fields 3 onwards; nice is field 19.
+        let after = &stat[stat.rfind(')').unwrap() + 1..];
+        found.push(after.split_whitespace().nth(16).unwrap().parse().unwrap());
+    }
+    found
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn rows_are_written_by_a_thread_below_the_request_threads_priority() {
+    let app = spawn_app_with(&[]).await;
+    user_with_key(&app, &app.client, "a@example.com", "a1").await;
+    let (status, _) = post_json(&app, &app.client, "/api/ai/chat", &chat("hello")).await;
+    assert_eq!(status, 200);
+    // The report waits for the ledger's queue, so the writer has run by now.
+    assert_eq!(usage_with(&app, &app.client, 1).await["totals"]["calls"], 1);
+    let writers = nice_of_threads_named("studio-ledger");
+    assert!(
+        writers.contains(&10),
+        "a writer thread at nice 10, found {writers:?}"
+    );
+    // The app under test serves requests on this test's thread.
+    let comm = std::fs::read_to_string("/proc/thread-self/comm").unwrap();
+    let this_thread = nice_of_threads_named(comm.trim_end());
+    assert!(
+        !this_thread.is_empty() && this_thread.iter().all(|&n| n == 0),
+        "the threads serving requests keep their priority: {this_thread:?}"
+    );
+}
