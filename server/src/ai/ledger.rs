@@ -2,8 +2,9 @@
 //!
 //! A call holds a [`CallRecord`] from before it goes upstream until it ends. Dropping the
 //! record (the call returned, failed, or its client went away) hands the row to a queue; one
-//! writer, on a lower-priority thread of its own, writes queued rows in batches. Recording therefore never waits for the
-//! database and can never fail the call; a row that cannot be written is logged and dropped.
+//! writer, on a lower-priority thread of its own, writes queued rows in batches. Recording
+//! therefore never waits for the database and can never fail the call; a row that cannot be
+//! written is logged and dropped.
 //!
 //! A call made under a spending cap holds a reservation ([`crate::ai::spend::reserve`]); its
 //! row and the deletion of its reservation are written in one transaction, so the cap always
@@ -38,9 +39,9 @@ const QUEUE: usize = 20_000;
 /// The writer thread's nice value (Linux's scale: 0 is the default, 19 the lowest priority).
 /// Writing a batch costs a burst of CPU (building and encoding the statement; on SQLite, the
 /// insert and its commit; the database's own work is not ours to lower). Measured at 2,000 calls
-/// a second on two cores (README, "Performance"), that burst on a request-serving thread added
-/// about 0.2 to 0.3 ms to the chat's p99 latency; below them, the kernel lets the requests go
-/// first and the rows wait a moment, which they can.
+/// a second on two cores (README, "Benchmarks"), that burst on a request-serving thread added
+/// about 0.2 ms (SQLite) to 0.3 ms (PostgreSQL) to the chat's p99 latency; below them, the
+/// kernel lets the requests go first and the rows wait a moment, which they can.
 const WRITER_NICE: i32 = 10;
 /// The handle calls record through; cheap to clone.
 #[derive(Clone)]
