@@ -1,12 +1,15 @@
 //! Owner-scoped writes. A row is changed or deleted only when it has the id asked for *and*
 //! belongs to the caller, in one statement; when no row matched (it is missing, or it is another
-//! user's) the answer is the same 404, so nobody learns of another user's rows.
+//! user's) the answer is the same 404, so nobody learns of another user's rows. An id that is
+//! not one of ours (any text a client sends, a NUL byte included, which PostgreSQL refuses in a
+//! string) is that 404 too, without asking the database.
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, UpdateMany};
 
 use app::AppError;
 
 use crate::kit::db_failed;
+use crate::kit::ids::looks_like_id;
 
 /// A table whose rows have an id and an owner.
 pub(crate) trait Owned: EntityTrait {
@@ -24,6 +27,9 @@ pub(crate) async fn update_owned<E: Owned>(
     user_id: &str,
     what: &str,
 ) -> Result<(), AppError> {
+    if !looks_like_id(id) {
+        return Err(AppError::not_found(what));
+    }
     let res = update
         .filter(E::ID.eq(id))
         .filter(E::OWNER.eq(user_id))
@@ -40,6 +46,9 @@ pub(crate) async fn delete_owned<E: Owned>(
     user_id: &str,
     what: &str,
 ) -> Result<(), AppError> {
+    if !looks_like_id(id) {
+        return Err(AppError::not_found(what));
+    }
     let res = E::delete_many()
         .filter(E::ID.eq(id))
         .filter(E::OWNER.eq(user_id))

@@ -103,3 +103,37 @@ async fn anonymous_callers_cannot_list_workspaces() {
     assert_eq!(status, 401);
     assert_eq!(body["error"], "Unauthorized");
 }
+
+#[tokio::test]
+async fn an_id_that_is_not_an_id_is_not_found_without_a_database_error() {
+    // PostgreSQL refuses a NUL byte in a string: sent to the database, such an id was a 503.
+    let app = spawn_app().await;
+    app.sign_up("a@example.com").await;
+    for bad in ["\0", "c\0000000000000000000000000", "", "not an id"] {
+        for (name, form) in [
+            ("get_workspace", vec![("id", bad)]),
+            ("rename_workspace", vec![("id", bad), ("name", "x")]),
+            ("save_workspace_code", vec![("id", bad), ("code", "x")]),
+            ("delete_workspace", vec![("id", bad)]),
+        ] {
+            let (status, body) = server_fn(&app, &app.client, name, &form).await;
+            assert_eq!(status, 404, "{name} {bad:?}: {body}");
+        }
+        let path = format!(
+            "/api/auth/sessions/{}",
+            bad.replace('\0', "%00").replace(' ', "%20")
+        );
+        let res = app
+            .client
+            .delete(app.url(&path))
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(res.status().as_u16(), 404 | 405),
+            "DELETE {path}: {}",
+            res.status()
+        );
+    }
+}
