@@ -36,13 +36,6 @@ mod writer;
 
 /// Rows waiting to be written; beyond this, new rows are dropped (and logged).
 const QUEUE: usize = 20_000;
-/// The writer thread's nice value (Linux's scale: 0 is the default, 19 the lowest priority).
-/// Writing a batch costs a burst of CPU (building and encoding the statement; on SQLite, the
-/// insert and its commit; the database's own work is not ours to lower). Measured at 2,000 calls
-/// a second on two cores (README, "Benchmarks"), that burst on a request-serving thread added
-/// about 0.2 ms (SQLite) to 0.3 ms (PostgreSQL) to the chat's p99 latency; below them, the
-/// kernel lets the requests go first and the rows wait a moment, which they can.
-const WRITER_NICE: i32 = 10;
 /// The handle calls record through; cheap to clone.
 #[derive(Clone)]
 pub struct Ledger {
@@ -65,47 +58,6 @@ struct Entry {
     reservation: Option<String>,
 }
 
-/// The writer thread's body: lowers its priority, then writes rows on a runtime of its own until
-/// every [`Ledger`] handle is gone. If that runtime cannot be built, the writer runs on the
-/// server's runtime instead, at the server's priority.
-fn write_on_this_thread(
-    db: DatabaseConnection,
-    url: &DatabaseUrl,
-    rx: mpsc::Receiver<Queued>,
-    metrics: Arc<Metrics>,
-    server: &Handle,
-) {
-    // Linux's nice value is per thread; the SQLite driver's worker thread, made by this one when
-    // the writer first connects, inherits it.
-    if let Err(e) =
-        rustix::process::setpriority_process(Some(rustix::thread::gettid()), WRITER_NICE)
-    {
-        tracing::debug!(error = %e, "the usage ledger's writer keeps the default priority");
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            tracing::warn!(error = %e, "the usage ledger's writer runs on the server's threads");
-            server.spawn(writer::write_rows(db, rx, metrics));
-            return;
-        }
-    };
-    runtime.block_on(async move {
-        let db = match crate::db::connect_lazy_for_background(url) {
-            Ok(Some(own)) => own,
-            Ok(None) => db,
-            Err(e) => {
-                tracing::warn!(error = %e, "the usage ledger's writer shares the server's connections");
-                db
-            }
-        };
-        writer::write_rows(db, rx, metrics).await;
-    });
-}
-
 impl std::fmt::Debug for Ledger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ledger").finish_non_exhaustive()
@@ -114,7 +66,7 @@ impl std::fmt::Debug for Ledger {
 
 impl Ledger {
     /// Starts the writer on a thread of its own, below the priority of the threads that serve
-    /// requests (see [`WRITER_NICE`]), with its own connection to `database` (or, for a SQLite
+    /// requests (see [`writer::WRITER_NICE`]), with its own connection to `database` (or, for a SQLite
     /// database without a file, `db`'s). Rows are dated by `clock`. Call it inside the server's
     /// runtime.
     pub fn start(
@@ -128,7 +80,7 @@ impl Ledger {
             (database.clone(), Handle::current(), Arc::clone(&metrics));
         std::thread::Builder::new()
             .name("studio-ledger".to_owned())
-            .spawn(move || write_on_this_thread(db, &url, rx, writer_metrics, &server))
+            .spawn(move || writer::write_on_this_thread(db, &url, rx, writer_metrics, &server))
             .map_err(|e| {
                 StartupError::Other(format!("cannot start the usage ledger's writer: {e}"))
             })?;
