@@ -24,7 +24,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType,
     QueryFilter, QuerySelect, RelationTrait as _, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -33,6 +32,10 @@ use crate::cache::{announce, CachedSession, Caches};
 use crate::entities::{session, user};
 use crate::kit::clock::Clock;
 use crate::kit::ids::new_id;
+
+mod codec;
+use codec::{backend, data_string, encode, record};
+pub use codec::{key_hash, recorded_stamp};
 
 /// How stale a session's last write may grow before a request with unchanged data writes it again.
 const TOUCH_EVERY_SECS: i64 = 60;
@@ -50,37 +53,6 @@ impl std::fmt::Debug for SeaOrmStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SeaOrmStore")
     }
-}
-
-/// The stored form of a session id.
-pub fn key_hash(id: &Id) -> String {
-    hex::encode(Sha256::digest(id.to_string().as_bytes()))
-}
-
-/// The auth stamp a stored session's data (JSON) records, if any.
-pub fn recorded_stamp(data: &str) -> Option<i64> {
-    serde_json::from_str::<serde_json::Value>(data)
-        .ok()?
-        .get(keys::AUTH_STAMP)?
-        .as_i64()
-}
-
-fn backend(e: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(e.to_string())
-}
-
-/// The session's data as JSON with its keys in order, so unchanged data encodes identically.
-fn encode(record: &Record) -> session_store::Result<String> {
-    let ordered: std::collections::BTreeMap<_, _> = record.data.iter().collect();
-    serde_json::to_string(&ordered).map_err(|e| session_store::Error::Encode(e.to_string()))
-}
-
-fn data_string(record: &Record, key: &str) -> Option<String> {
-    record
-        .data
-        .get(key)
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
 }
 
 impl SeaOrmStore {
@@ -122,20 +94,6 @@ impl SeaOrmStore {
             .await?;
         Ok(res.rows_affected)
     }
-}
-
-fn record(
-    id: Id,
-    data: std::collections::HashMap<String, serde_json::Value>,
-    expires_at: i64,
-) -> session_store::Result<Record> {
-    let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at)
-        .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-    Ok(Record {
-        id,
-        data,
-        expiry_date,
-    })
 }
 
 #[async_trait::async_trait]
