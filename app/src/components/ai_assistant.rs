@@ -5,12 +5,10 @@ use leptos::prelude::*;
 
 use crate::components::connect_button::ConnectButton;
 use crate::components::key_health::KeyHealthBanner;
-use crate::components::markdown::Markdown;
 use crate::components::model_picker::ModelPicker;
 use crate::components::recovery::{Recovery, RecoveryBar};
-use crate::components::spend_estimate::{use_quote_after, CostEstimate};
+use crate::components::spend_estimate::use_quote_after;
 use crate::keys::key_status;
-use crate::spend::{get_model_preferences, save_model_preferences};
 
 /// The assistant panel; beside an editor, `file` is the file open in it, `on_insert` puts an
 /// answer's code block at the editor's cursor ("Insert at cursor" is shown only with it), and on
@@ -34,24 +32,7 @@ pub fn AiAssistant(
             .and_then(|f| f.with(OpenFile::message))
     };
     // The model for chat: the user's default, changed here and kept as the default.
-    let model = RwSignal::new(None::<String>);
-    let prefs = Resource::new(|| (), |_| get_model_preferences());
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = prefs.get() {
-            model.set(p.chat);
-        }
-    });
-    let keep_model = Action::new(move |chosen: &Option<String>| {
-        let chosen = chosen.clone();
-        async move {
-            let mut p = get_model_preferences().await?;
-            p.chat = chosen;
-            // Absent: the fallbacks and the threshold are left as they are.
-            p.fallbacks = None;
-            p.confirm_above_usd = None;
-            save_model_preferences(p).await
-        }
-    });
+    let (model, keep_model) = chat_model();
     let quote = use_quote_after("chat", keep_model.version().into());
     let chars = Signal::derive(move || {
         let past: usize = turns.with(|t| {
@@ -262,65 +243,6 @@ pub fn AiAssistant(
             });
         }
     });
-    // Its own view (and type): the whole panel in one type is deeper than rustc allows.
-    let composer = view! {
-        <form on:submit=move |ev| { ev.prevent_default(); send(); }>
-            <label for="assistant-input">"Ask the assistant"</label>
-            <textarea
-                id="assistant-input"
-                rows="3"
-                node_ref=input_ref
-                aria-describedby="assistant-keys"
-                on:keydown=move |ev| {
-                    if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-                        ev.prevent_default();
-                        send();
-                    }
-                }
-                prop:value=move || draft.get()
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    draft::keep(&v);
-                    draft.set(v);
-                }
-            ></textarea>
-            {file.map(|f| view! {
-                <p class="include-code">
-                    <label>
-                        <input type="checkbox" data-testid="include-code"
-                            prop:checked=move || include.get()
-                            on:change=move |ev| include.set(event_target_checked(&ev))/>
-                        " Include the code"
-                    </label>
-                    <span class="hint" data-testid="included-part">
-                        {move || f.with(|f| match &f.excerpt {
-                            Some(e) => format!(" Sends {} of {}.", e.describe(), f.name),
-                            None => " The file is empty.".to_owned(),
-                        })}
-                    </span>
-                </p>
-            })}
-            <CostEstimate quote chars messages/>
-            <Transition fallback=|| ()>
-                {move || {
-                    let ready = has_key() == Some(true);
-                    view! {
-                        <p>
-                            <button type="submit" class="button" disabled=move || busy.get() || !ready>
-                                {move || if busy.get() { "Answering…" } else { "Send" }}
-                            </button>
-                            <Show when=move || busy.get()>
-                                <button type="button" class="button secondary" data-testid="stop-answer"
-                                    on:click=move |_| stopper.stop()>"Stop"</button>
-                            </Show>
-                            <span class="hint" id="assistant-keys">" Ctrl+Enter sends, Escape stops."</span>
-                        </p>
-                    }
-                }}
-            </Transition>
-        </form>
-    }
-    .into_any();
     view! {
         <section class="card assistant" aria-labelledby="assistant-heading" data-testid="ai-assistant"
             on:keydown=move |ev| if ev.key() == "Escape" && busy.get_untracked() { stopper.stop(); }>
@@ -337,22 +259,7 @@ pub fn AiAssistant(
                     </div>
                 })}
             </Transition>
-            <ol class="chat" aria-live="polite" data-testid="chat-log">
-                <For each=move || turns.get() key=|t| t.id let:turn>
-                    <li class=format!("turn {}", turn.role) data-role=turn.role>
-                        <span class="who">{if turn.role == "user" { "You" } else { "Assistant" }}</span>
-                        {if turn.role == "assistant" {
-                            view! { <Markdown text=turn.content on_insert=on_insert/> }.into_any()
-                        } else {
-                            view! { <p class="text">{move || turn.content.get()}</p> }.into_any()
-                        }}
-                        {turn.note.clone().map(|note| view! {
-                            <p class="hint turn-note" data-testid="turn-context">{format!("With {note}")}</p>
-                        })}
-                        <p class="hint answer-cost" data-testid="answer-cost">{move || turn.meta.get()}</p>
-                    </li>
-                </For>
-            </ol>
+            <ChatLog turns on_insert/>
             <Show when=answered>
                 <p class="answer-actions">
                     <button type="button" class="button secondary" data-testid="regenerate" on:click=move |_| regenerate()>"Regenerate"</button>
@@ -365,21 +272,26 @@ pub fn AiAssistant(
             <p class="error" role="alert" data-testid="model-error">
                 {move || keep_model.value().get().and_then(Result::err).map(|e| e.body.message)}
             </p>
-            {composer}
+            <Composer send=Callback::new(move |()| send()) input_ref draft file include quote chars
+                messages status busy stopper/>
         </section>
     }
 }
 
+mod chat_log;
+mod composer;
 mod conversation;
 mod conversations_bar;
 mod draft;
 mod helpers;
 mod kept;
 mod stream;
+use chat_log::ChatLog;
+use composer::Composer;
 pub use conversation::{OpenFile, Turn};
 use conversations_bar::ConversationBar;
 pub use draft::forget as forget_draft;
 pub use helpers::describe;
-use helpers::{in_panel, pick_free_model_and, tick};
+use helpers::{chat_model, in_panel, pick_free_model_and, tick};
 use kept::Kept;
 use stream::{stream_chat, Signals, Stopper};

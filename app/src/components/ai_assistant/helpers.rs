@@ -1,7 +1,11 @@
-//! Small pieces of the assistant panel: signals owned by the panel, a one-second tick, the
-//! free-model lookup, and an API error in words.
+//! Small pieces of the assistant panel: signals owned by the panel, the chat model and keeping it
+//! as the default, a one-second tick, the free-model lookup, and an API error in words.
 
 use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::spend::{get_model_preferences, save_model_preferences};
+use crate::wire::ModelPreferences;
 
 /// A signal owned by the panel (`panel`), whichever handler creates it.
 pub(super) fn in_panel<T: Send + Sync + 'static>(
@@ -17,6 +21,33 @@ pub(super) fn tick(then: impl FnOnce() + 'static) {
     set_timeout(then, std::time::Duration::from_secs(1));
     #[cfg(not(feature = "hydrate"))]
     let _ = then;
+}
+
+/// Keeps a model as the user's chat default.
+pub(super) type KeepModel = Action<Option<String>, Result<ModelPreferences, AppError>>;
+
+/// The chat's model, the user's default once read, and the action that keeps a model picked
+/// here as the new default (the fallbacks and the confirmation threshold left as they are).
+pub(super) fn chat_model() -> (RwSignal<Option<String>>, KeepModel) {
+    let model = RwSignal::new(None::<String>);
+    let prefs = Resource::new(|| (), |_| get_model_preferences());
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = prefs.get() {
+            model.set(p.chat);
+        }
+    });
+    let keep = Action::new(move |chosen: &Option<String>| {
+        let chosen = chosen.clone();
+        async move {
+            let mut p = get_model_preferences().await?;
+            p.chat = chosen;
+            // Absent: left as they are.
+            p.fallbacks = None;
+            p.confirm_above_usd = None;
+            save_model_preferences(p).await
+        }
+    });
+    (model, keep)
 }
 
 /// Finds a free model, then calls `then` with it (or with none when there is none).
