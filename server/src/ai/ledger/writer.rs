@@ -76,19 +76,21 @@ pub(super) async fn write_rows(
     let mut queued = Vec::with_capacity(BATCH);
     let mut batch = Vec::with_capacity(BATCH);
     let mut flushes = Vec::new();
+    let mut backlog = false;
     while rx.recv_many(&mut queued, BATCH).await > 0 {
         sort(&mut queued, &mut batch, &mut flushes);
-        // Group commit: the first row waits up to LINGER for others to share its transaction,
-        // unless the batch is full or someone waits for the queue to be written.
-        let until = tokio::time::Instant::now() + LINGER;
-        while batch.len() < BATCH && flushes.is_empty() {
-            match tokio::time::timeout_at(until, rx.recv_many(&mut queued, BATCH - batch.len()))
-                .await
-            {
-                Ok(n) if n > 0 => sort(&mut queued, &mut batch, &mut flushes),
-                _ => break,
-            }
+        // Group commit: rows that arrive within LINGER of the first share its transaction,
+        // unless the batch is full, someone waits for the queue to be written, or the last
+        // batch was full (rows are waiting: no reason to). The writer sleeps through the wait
+        // and then takes what came, rather than waiting on the queue: waiting on it, each row
+        // woke this thread, a system call on the request's thread and a context switch on a
+        // core the requests need, about 2,000 a second at 2,000 calls a second.
+        if !backlog && batch.len() < BATCH && flushes.is_empty() {
+            tokio::time::sleep(LINGER).await;
+            take_ready(&mut rx, &mut queued, BATCH - batch.len());
+            sort(&mut queued, &mut batch, &mut flushes);
         }
+        backlog = batch.len() >= BATCH;
         if !batch.is_empty() {
             write_batch(&db, &batch, &metrics).await;
             batch.clear();
@@ -96,6 +98,21 @@ pub(super) async fn write_rows(
         // Every row queued before a flush request came in the same or an earlier batch.
         for done in flushes.drain(..) {
             let _ = done.send(());
+        }
+    }
+}
+
+/// Moves up to `room` rows already queued into `queued`, without waiting for more (a flush
+/// request taken along does not count as a row).
+fn take_ready(rx: &mut mpsc::Receiver<Queued>, queued: &mut Vec<Queued>, room: usize) {
+    let mut rows = 0;
+    while rows < room {
+        match rx.try_recv() {
+            Ok(item) => {
+                rows += usize::from(matches!(item, Queued::Row(_)));
+                queued.push(item);
+            }
+            Err(_) => break,
         }
     }
 }
@@ -144,4 +161,38 @@ async fn write(db: &DatabaseConnection, entries: &[Entry]) -> Result<(), DbErr> 
         .exec(&txn)
         .await?;
     txn.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> Queued {
+        Queued::Row(Box::new(Entry {
+            row: ai_usage::ActiveModel::default(),
+            reservation: None,
+        }))
+    }
+
+    #[test]
+    fn after_the_wait_the_writer_takes_what_is_queued_up_to_the_room_left() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let (done, _written) = oneshot::channel();
+        for item in [row(), row(), Queued::Flush(done), row(), row()] {
+            assert!(tx.try_send(item).is_ok());
+        }
+        let mut queued = Vec::new();
+        take_ready(&mut rx, &mut queued, 3);
+        let rows = queued
+            .iter()
+            .filter(|q| matches!(q, Queued::Row(_)))
+            .count();
+        assert_eq!(
+            (queued.len(), rows),
+            (4, 3),
+            "three rows and the flush between them"
+        );
+        take_ready(&mut rx, &mut queued, 3);
+        assert_eq!(queued.len(), 5, "the row left, and no wait for more");
+    }
 }
