@@ -238,3 +238,41 @@ async fn an_answer_sent_before_the_body_was_read_arrives_whole_while_the_client_
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_clients_with_prior_knowledge_are_served_beside_http1_clients() {
+    let app = spawn_app_with(&[]).await;
+    let h2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    let (over_h2, over_h1) = tokio::join!(app.get(&h2, "/health"), app.get(&app.client, "/health"));
+    assert_eq!(over_h2.status(), 200);
+    assert_eq!(over_h2.version(), reqwest::Version::HTTP_2);
+    assert_eq!(over_h1.status(), 200);
+    assert_eq!(over_h1.version(), reqwest::Version::HTTP_11);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_preface_sent_in_pieces_is_still_answered_as_http2() {
+    let app = spawn_app_with(&[]).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    stream.write_all(&preface[..7]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stream.write_all(&preface[7..]).await.unwrap();
+    // An empty SETTINGS frame: length 0, type 4, no flags, stream 0.
+    stream
+        .write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0])
+        .await
+        .unwrap();
+    let mut head = [0u8; 9];
+    tokio::time::timeout(Duration::from_secs(5), stream.read_exact(&mut head))
+        .await
+        .expect("the server answered within 5 s")
+        .unwrap();
+    assert_eq!(
+        head[3], 4,
+        "the server's first frame is its SETTINGS: {head:?}"
+    );
+}
