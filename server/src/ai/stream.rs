@@ -165,7 +165,9 @@ impl Relay {
             }
             if !out.is_empty() {
                 if let Some((keep, status)) = self.finishing.take() {
-                    keep.finish(status, Some(self.model.clone())).await;
+                    // Boxed: the database write's future is large, and held inline it would
+                    // make every open stream's body that much larger while it waits.
+                    Box::pin(keep.finish(status, Some(self.model.clone()))).await;
                 }
                 return Some(Bytes::from(out));
             }
