@@ -47,8 +47,12 @@ const MAX_STREAMS_PER_CONNECTION: u32 = 64;
 /// HTTP/2 (prior knowledge); any other speaks HTTP/1.
 const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
-/// How often a connection that has sent part of the HTTP/2 preface is looked at again.
+/// A connection that has sent part of the HTTP/2 preface is looked at again after this, then
+/// after twice as long each time, up to [`PREFACE_RECHECK_MAX`]: a client that sends `P` and
+/// stops costs a handful of wake-ups before the header timeout closes it, not one every 10 ms.
 const PREFACE_RECHECK: Duration = Duration::from_millis(10);
+/// The longest wait between two looks at a partial preface.
+const PREFACE_RECHECK_MAX: Duration = Duration::from_secs(1);
 
 /// How long requests in progress may run on shutdown, unless the caller sets another.
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
@@ -179,10 +183,11 @@ enum Protocol {
 
 /// Tells the protocol from the client's first bytes, leaving them in the socket for hyper to
 /// read into its own buffer; `None` when the client closed without sending any. A client that
-/// stops partway through the HTTP/2 preface is looked at again every [`PREFACE_RECHECK`]: the
-/// caller bounds the wait.
+/// stops partway through the HTTP/2 preface is looked at again after [`PREFACE_RECHECK`],
+/// backing off: the caller bounds the wait.
 async fn protocol(stream: &TcpStream) -> io::Result<Option<Protocol>> {
     let mut first = [0u8; H2_PREFACE.len()];
+    let mut recheck = PREFACE_RECHECK;
     loop {
         let n = stream.peek(&mut first).await?;
         if n == 0 {
@@ -194,7 +199,8 @@ async fn protocol(stream: &TcpStream) -> io::Result<Option<Protocol>> {
         if n == H2_PREFACE.len() {
             return Ok(Some(Protocol::Http2));
         }
-        tokio::time::sleep(PREFACE_RECHECK).await;
+        tokio::time::sleep(recheck).await;
+        recheck = (recheck * 2).min(PREFACE_RECHECK_MAX);
     }
 }
 
