@@ -10,18 +10,16 @@
 //!   HTTP/2 connections are also pinged, and closed when the pings go unanswered.
 //! - A request's body must arrive within `body_read_timeout` of its headers
 //!   ([`body_deadline`]), else 408.
-//! - The protocol is told from the client's first bytes, read with `peek` so that they stay in
-//!   the socket ([`protocol`]). hyper-util's automatic builder reads them instead and hands them
-//!   back as a first read of 24 bytes, which made hyper grow every connection's read buffer from
-//!   8 to 16 KiB: 40 MB for 5,000 held streams.
+//! - The protocol is told from the client's first bytes, left in the socket (`serve/protocol.rs`
+//!   says why), and the connection goes to hyper's HTTP/1 or HTTP/2 server.
 //! - Shutdown is graceful: the loop stops accepting, every connection finishes the requests it
 //!   has (an idle one closes at once), and [`serve`] returns when the last one has closed, or,
 //!   past the grace period, once the connections still open have been cut.
 
 pub mod body_deadline;
+mod protocol;
 
 use std::future::Future;
-use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -39,20 +37,10 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 use crate::config::LimitSettings;
+use protocol::{protocol, Protocol};
 
 /// Streams one HTTP/2 client may have open at once.
 const MAX_STREAMS_PER_CONNECTION: u32 = 64;
-
-/// HTTP/2's connection preface (RFC 9113, section 3.4): a client that opens with it speaks
-/// HTTP/2 (prior knowledge); any other speaks HTTP/1.
-const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-
-/// A connection that has sent part of the HTTP/2 preface is looked at again after this, then
-/// after twice as long each time, up to [`PREFACE_RECHECK_MAX`]: a client that sends `P` and
-/// stops costs a handful of wake-ups before the header timeout closes it, not one every 10 ms.
-const PREFACE_RECHECK: Duration = Duration::from_millis(10);
-/// The longest wait between two looks at a partial preface.
-const PREFACE_RECHECK_MAX: Duration = Duration::from_secs(1);
 
 /// How long requests in progress may run on shutdown, unless the caller sets another.
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
@@ -171,36 +159,6 @@ impl Builders {
             .keep_alive_interval(limits.header_read_timeout)
             .keep_alive_timeout(limits.header_read_timeout);
         Self { http1, http2 }
-    }
-}
-
-/// The protocol a client speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Protocol {
-    Http1,
-    Http2,
-}
-
-/// Tells the protocol from the client's first bytes, leaving them in the socket for hyper to
-/// read into its own buffer; `None` when the client closed without sending any. A client that
-/// stops partway through the HTTP/2 preface is looked at again after [`PREFACE_RECHECK`],
-/// backing off: the caller bounds the wait.
-async fn protocol(stream: &TcpStream) -> io::Result<Option<Protocol>> {
-    let mut first = [0u8; H2_PREFACE.len()];
-    let mut recheck = PREFACE_RECHECK;
-    loop {
-        let n = stream.peek(&mut first).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        if first[..n] != H2_PREFACE[..n] {
-            return Ok(Some(Protocol::Http1));
-        }
-        if n == H2_PREFACE.len() {
-            return Ok(Some(Protocol::Http2));
-        }
-        tokio::time::sleep(recheck).await;
-        recheck = (recheck * 2).min(PREFACE_RECHECK_MAX);
     }
 }
 
