@@ -78,6 +78,12 @@ fn invalid(message: &str) -> AppError {
     AppError::new(422, "Invalid preferences", message)
 }
 
+/// The caller's defaults, from the cache when it holds them ([`crate::cache`]), else read. For
+/// what is shown and used; a change reads [`get`] instead, so that it starts from what is stored.
+pub async fn cached(state: &AppState, user_id: &str) -> Result<ModelPreferences, AppError> {
+    state.cache.prefs(user_id, get(state, user_id)).await
+}
+
 /// A feature's fallbacks as sent: trimmed, blanks dropped, at most three, no repeats.
 fn clean_fallbacks(list: Vec<String>) -> Result<Vec<String>, AppError> {
     let mut out: Vec<String> = Vec::new();
@@ -186,7 +192,7 @@ pub async fn model_for(
     feature: Feature,
     requested: Option<&str>,
 ) -> Result<ModelChoice, AppError> {
-    let prefs = state.cache.prefs(user_id, get(state, user_id)).await?;
+    let prefs = cached(state, user_id).await?;
     let fallbacks = prefs.fallbacks.unwrap_or_default();
     let (chosen, fallbacks) = match feature {
         Feature::Chat => (prefs.chat, fallbacks.chat),

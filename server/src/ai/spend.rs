@@ -80,7 +80,7 @@ impl SpendPort for StudioBackend {
 
     async fn model_preferences(&self, req: &Parts) -> Result<ModelPreferences, AppError> {
         let auth = require(&self.state, &req.extensions).await?;
-        prefs::get(&self.state, &auth.user_id).await
+        prefs::cached(&self.state, &auth.user_id).await
     }
 
     async fn save_model_preferences(

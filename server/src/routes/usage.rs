@@ -83,7 +83,7 @@ async fn get_preferences(
     State(state): State<AppState>,
     auth: AuthUser,
 ) -> Result<Json<ModelPreferences>, HttpError> {
-    Ok(Json(prefs::get(&state, &auth.user_id).await?))
+    Ok(Json(prefs::cached(&state, &auth.user_id).await?))
 }
 
 /// Set the caller's default model per feature.

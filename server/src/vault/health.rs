@@ -144,7 +144,8 @@ pub async fn refresh(state: &AppState, user_id: &str, key: &ApiKey, origin: &Key
     }
 }
 
-/// Runs `update` and announces it (the cached row's `health_checked_at` moves on).
+/// Runs `update` and announces it: the cached row's facts (`health_checked_at`, the free tier's
+/// cap) move on.
 async fn store_facts(
     state: &AppState,
     user_id: &str,
@@ -159,15 +160,14 @@ async fn store_facts(
     Ok(())
 }
 
-/// Notes that a call with the key holding `origin` hit the free tier's daily cap.
+/// Notes that a call with the key holding `origin` hit the free tier's daily cap (announced, so
+/// that the banner, read from the cached row, shows it on every instance).
 async fn note_free_cap(state: &AppState, user_id: &str, origin: &KeyOrigin) {
-    let res = user_api_key::Entity::update_many()
+    let update = user_api_key::Entity::update_many()
         .col_expr(C::FreeCapHitAt, Expr::value(state.clock.unix()))
         .filter(C::UserId.eq(user_id))
-        .filter(C::SecretEnc.eq(origin.sealed.as_str()))
-        .exec(&state.db)
-        .await;
-    if let Err(e) = res {
+        .filter(C::SecretEnc.eq(origin.sealed.as_str()));
+    if let Err(e) = store_facts(state, user_id, update).await {
         tracing::warn!(user.id = %user_id, error = %e, "could not note the free tier's cap");
     }
 }

@@ -42,6 +42,21 @@ fn retired_version() -> AppError {
     )
 }
 
+/// The user's stored key row (ciphertext, status and facts; never the plaintext), from the cache
+/// when it holds it ([`crate::cache`]), else read. `None` when no key is stored.
+pub async fn key_row(
+    state: &AppState,
+    user_id: &str,
+) -> Result<Option<user_api_key::Model>, AppError> {
+    let load = async {
+        user_api_key::Entity::find_by_id(user_id.to_owned())
+            .one(&state.db)
+            .await
+            .map_err(db_failed)
+    };
+    state.cache.key(user_id, load).await
+}
+
 /// Decrypts the caller's key for one upstream call. `Ok(None)` when no key is stored. A key
 /// that fails authentication is marked unusable, logged, and never sent anywhere.
 ///
@@ -49,13 +64,7 @@ fn retired_version() -> AppError {
 /// holds it ([`crate::cache`]); the key is decrypted for each call, so the plaintext lives only
 /// as long as the call, and a ring reloaded or a version retired applies at once.
 pub async fn stored_key(state: &AppState, user_id: &str) -> Result<Option<StoredKey>, AppError> {
-    let load = async {
-        user_api_key::Entity::find_by_id(user_id.to_owned())
-            .one(&state.db)
-            .await
-            .map_err(db_failed)
-    };
-    let Some(row) = state.cache.key(user_id, load).await? else {
+    let Some(row) = key_row(state, user_id).await? else {
         return Ok(None);
     };
     match row.status.as_str() {

@@ -25,6 +25,7 @@ use crate::vault::events::log_event;
 use crate::vault::facts;
 use crate::vault::key::mask;
 pub use crate::vault::save::{save_key, save_key_via, Via};
+use crate::vault::use_key::key_row;
 pub use crate::vault::use_key::{mark_rejected, stored_key};
 
 /// The key statuses.
@@ -56,13 +57,9 @@ pub fn key_rejected() -> AppError {
     .with_kind("authentication")
 }
 
-/// The caller's key status, without decrypting anything.
+/// The caller's key status, without decrypting anything (the row from the cache when it holds it).
 pub async fn key_status(state: &AppState, auth: &AuthUser) -> Result<ApiKeyStatus, AppError> {
-    let row = user_api_key::Entity::find_by_id(auth.user_id.clone())
-        .one(&state.db)
-        .await
-        .map_err(db_failed)?;
-    Ok(match row {
+    Ok(match key_row(state, &auth.user_id).await? {
         None => ApiKeyStatus {
             has_api_key: false,
             api_key: None,
@@ -87,11 +84,8 @@ pub async fn key_status(state: &AppState, auth: &AuthUser) -> Result<ApiKeyStatu
 /// What may soon stop the caller's key (the banners), from the stored facts; nothing when no
 /// key is stored. Reads only: the facts are refreshed in the background ([`crate::vault::health`]).
 pub async fn key_health(state: &AppState, auth: &AuthUser) -> Result<KeyHealth, AppError> {
-    let row = user_api_key::Entity::find_by_id(auth.user_id.clone())
-        .one(&state.db)
-        .await
-        .map_err(db_failed)?;
-    Ok(row
+    Ok(key_row(state, &auth.user_id)
+        .await?
         .map(|r| crate::vault::health_view::health(&r, state.clock.now()))
         .unwrap_or_default())
 }

@@ -1,7 +1,7 @@
 //! The state caches on one instance: they do serve (the metrics count hits), and every change
 //! made through the instance is seen by its very next request, with no wait (the instance
-//! forgets the user's cached state right after its commit). Across instances see
-//! `instances.rs` and `tests/processes`.
+//! forgets the user's cached state right after its commit), including what the settings page
+//! reads. Across instances see `instances.rs` and `tests/processes`.
 
 use serde_json::json;
 use server::cache::Name;
@@ -108,4 +108,49 @@ async fn cached_sessions_keys_and_preferences_are_forgotten_at_once_by_the_insta
         .unwrap();
     assert!(res.status().is_success());
     assert_eq!(session("/api/auth/session").await, 401);
+}
+
+#[tokio::test]
+async fn the_settings_pages_reads_of_the_key_and_preferences_come_from_the_cache_and_are_never_stale(
+) {
+    let app = spawn_app().await;
+    user_with_key(&app, &app.client, "s@example.com", "5e1").await;
+    assert!(app.state.cache.is_live());
+    let (keys, prefs) = (hits(&app, Name::Key), hits(&app, Name::Prefs));
+    for _ in 0..2 {
+        let status = app.get_json(&app.client, "/api/user/api-key").await;
+        assert_eq!(status["hasApiKey"], true, "{status}");
+        let health = app.get_json(&app.client, "/api/user/api-key/health").await;
+        assert!(health["problems"].is_array(), "{health}");
+        let defaults = app
+            .get_json(&app.client, "/api/user/model-preferences")
+            .await;
+        assert!(defaults.is_object(), "{defaults}");
+    }
+    // The second round (at least) is answered without reading the rows again.
+    assert!(hits(&app, Name::Key) >= keys + 2, "key status and health");
+    assert!(hits(&app, Name::Prefs) > prefs, "model preferences");
+
+    // A change through this instance shows on its very next read.
+    let res = app
+        .client
+        .put(app.url("/api/user/model-preferences"))
+        .json(&json!({"chat": "openai/gpt-4o"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let defaults = app
+        .get_json(&app.client, "/api/user/model-preferences")
+        .await;
+    assert_eq!(defaults["chat"], "openai/gpt-4o");
+    let res = app
+        .client
+        .delete(app.url("/api/user/api-key"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let status = app.get_json(&app.client, "/api/user/api-key").await;
+    assert_eq!(status["hasApiKey"], false, "{status}");
 }

@@ -44,7 +44,7 @@ pub async fn quote(
     max_tokens: Option<u32>,
 ) -> Result<CostQuote, AppError> {
     let choice = prefs::model_for(state, user_id, feature, None).await?;
-    let stored = prefs::get(state, user_id).await?;
+    let stored = prefs::cached(state, user_id).await?;
     let all = choice.all();
     let quoted: Option<Vec<QuotedPrice>> = all
         .iter()
