@@ -17,6 +17,29 @@ fn last_chat(app: &crate::helpers::TestApp) -> fake_openrouter::RecordedRequest 
     chat_requests(app).pop().expect("a chat went upstream")
 }
 
+/// Sets the default client's user's default chat model; it must succeed.
+async fn choose_chat_model(app: &crate::helpers::TestApp, model: &str) {
+    let res = app
+        .client
+        .put(app.url("/api/user/model-preferences"))
+        .json(&json!({ "chat": model }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+/// Removes the default client's user's key; it must succeed.
+async fn remove_key(app: &crate::helpers::TestApp) {
+    let res = app
+        .client
+        .delete(app.url("/api/user/api-key"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+}
+
 #[tokio::test]
 async fn cached_sessions_keys_and_preferences_are_forgotten_at_once_by_the_instance_that_changes_them(
 ) {
@@ -53,26 +76,13 @@ async fn cached_sessions_keys_and_preferences_are_forgotten_at_once_by_the_insta
     );
 
     // A default model chosen: the next call asks for it.
-    let res = app
-        .client
-        .put(app.url("/api/user/model-preferences"))
-        .json(&json!({"chat": "openai/gpt-4o"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    choose_chat_model(&app, "openai/gpt-4o").await;
     let (status, _) = post_json(&app, &app.client, "/api/ai/chat", &chat("hi")).await;
     assert_eq!(status, 200);
     assert_eq!(last_chat(&app).body["model"], "openai/gpt-4o");
 
     // A key removed: the next call has none, and nothing goes upstream.
-    let res = app
-        .client
-        .delete(app.url("/api/user/api-key"))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
+    remove_key(&app).await;
     let calls = chat_requests(&app).len();
     let (status, body) = post_json(&app, &app.client, "/api/ai/chat", &chat("hi")).await;
     assert_eq!(
@@ -132,25 +142,12 @@ async fn the_settings_pages_reads_of_the_key_and_preferences_come_from_the_cache
     assert!(hits(&app, Name::Prefs) > prefs, "model preferences");
 
     // A change through this instance shows on its very next read.
-    let res = app
-        .client
-        .put(app.url("/api/user/model-preferences"))
-        .json(&json!({"chat": "openai/gpt-4o"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    choose_chat_model(&app, "openai/gpt-4o").await;
     let defaults = app
         .get_json(&app.client, "/api/user/model-preferences")
         .await;
     assert_eq!(defaults["chat"], "openai/gpt-4o");
-    let res = app
-        .client
-        .delete(app.url("/api/user/api-key"))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
+    remove_key(&app).await;
     let status = app.get_json(&app.client, "/api/user/api-key").await;
     assert_eq!(status["hasApiKey"], false, "{status}");
 }
