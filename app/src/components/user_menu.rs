@@ -1,9 +1,14 @@
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-use crate::auth::AuthActions;
+use crate::auth::{AuthActions, SignOut};
 
 /// The top bar's account corner: sign-in links, or the user and a sign-out button.
+///
+/// The sign-out form is a plain form posting to the server function (so it works before the
+/// WASM has loaded) whose submit the browser turns into the action. Not `ActionForm`: the top
+/// bar is in the main WASM file that every page loads first, and `ActionForm` would bring its
+/// form-data decoding there for a form without fields.
 #[component]
 pub fn UserMenu() -> impl IntoView {
     let actions = expect_context::<AuthActions>();
@@ -13,9 +18,12 @@ pub fn UserMenu() -> impl IntoView {
                 {move || actions.user.get().map(|user| match user {
                     Ok(Some(u)) => view! {
                         <span class="hint" data-testid="current-user">{u.email}</span>
-                        <ActionForm action=actions.sign_out>
+                        <form method="post" action=SignOut::url() on:submit=move |ev| {
+                            ev.prevent_default();
+                            actions.sign_out.dispatch(SignOut {});
+                        }>
                             <button type="submit" class="button secondary">"Sign out"</button>
-                        </ActionForm>
+                        </form>
                     }.into_any(),
                     _ => view! {
                         <a href="/signin">"Sign in"</a>
