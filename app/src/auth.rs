@@ -141,32 +141,33 @@ pub mod ssr {
 }
 
 /// The account actions, shared so the signed-in user is refetched after any of them.
+///
+/// Sign-in and sign-up are made by their pages ([`AuthActions::sign_in`],
+/// [`AuthActions::sign_up`]) rather than here: this is made by the shell, which is in the main
+/// WASM file that every page loads first, and each action brings its server function's client
+/// code with it. They are made under the app's owner all the same, so that they outlive the
+/// page they were sent from: both redirect, and the page is gone by the time they finish.
 #[derive(Clone, Copy)]
 pub struct AuthActions {
-    /// Sign in.
-    pub sign_in: ServerAction<SignIn>,
-    /// Sign up.
-    pub sign_up: ServerAction<SignUp>,
     /// Sign out.
     pub sign_out: ServerAction<SignOut>,
     /// The signed-in user (refetched after each action).
     pub user: Resource<Result<Option<UserDto>, AppError>>,
+    /// Counts the sign-ins and sign-ups that finished; `user` follows it.
+    signed_in: RwSignal<u64>,
+    sign_in: StoredValue<Option<ServerAction<SignIn>>>,
+    sign_up: StoredValue<Option<ServerAction<SignUp>>>,
+    /// The app's owner, which the sign-in and sign-up actions are made under.
+    owner: StoredValue<Option<Owner>>,
 }
 
 impl AuthActions {
-    /// Creates the actions and the user resource, and provides them as context.
+    /// Creates the sign-out action and the user resource, and provides them as context.
     pub fn provide() -> Self {
-        let sign_in = ServerAction::<SignIn>::new();
-        let sign_up = ServerAction::<SignUp>::new();
         let sign_out = ServerAction::<SignOut>::new();
+        let signed_in = RwSignal::new(0);
         let user = Resource::new(
-            move || {
-                (
-                    sign_in.version().get(),
-                    sign_up.version().get(),
-                    sign_out.version().get(),
-                )
-            },
+            move || (signed_in.get(), sign_out.version().get()),
             |_| current_user(),
         );
         // Signing out forgets what this browser kept for the user. `Clear-Site-Data` does the same
@@ -177,12 +178,55 @@ impl AuthActions {
             }
         });
         let actions = Self {
-            sign_in,
-            sign_up,
             sign_out,
             user,
+            signed_in,
+            sign_in: StoredValue::new(None),
+            sign_up: StoredValue::new(None),
+            owner: StoredValue::new(Owner::current()),
         };
         provide_context(actions);
         actions
+    }
+
+    /// The sign-in action (made on first use, then the same one).
+    pub fn sign_in(&self) -> ServerAction<SignIn> {
+        self.account_action(self.sign_in)
+    }
+
+    /// The sign-up action (made on first use, then the same one).
+    pub fn sign_up(&self) -> ServerAction<SignUp> {
+        self.account_action(self.sign_up)
+    }
+
+    /// The action kept in `slot`, made under the app's owner the first time, with an effect
+    /// that fetches the user again each time it finishes.
+    fn account_action<F>(&self, slot: StoredValue<Option<ServerAction<F>>>) -> ServerAction<F>
+    where
+        F: leptos::server_fn::ServerFn<Output = UserDto, Error = AppError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        if let Some(action) = slot.get_value() {
+            return action;
+        }
+        let signed_in = self.signed_in;
+        let make = move || {
+            let action = ServerAction::<F>::new();
+            Effect::new(move |_| {
+                if action.version().get() > 0 {
+                    signed_in.update(|n| *n += 1);
+                }
+            });
+            action
+        };
+        let action = match self.owner.get_value() {
+            Some(owner) => owner.with(make),
+            None => make(),
+        };
+        slot.set_value(Some(action));
+        action
     }
 }

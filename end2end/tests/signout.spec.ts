@@ -14,6 +14,9 @@ test("signing out forgets the assistant's saved draft, so the next person here d
   await waitForHydration(page);
   await signUp.signUp(email);
   await expect(page).toHaveURL(/\/studio$/);
+  // The top bar follows without a reload: the sign-up action outlives the page it was sent from.
+  const currentUser = page.getByTestId("current-user");
+  await expect(currentUser).toHaveText(email);
 
   const studio = new StudioPage(page);
   await studio.goto();
@@ -22,12 +25,14 @@ test("signing out forgets the assistant's saved draft, so the next person here d
 
   await new UserMenu(page).signOut();
   await expect(page).toHaveURL(/\/signin/);
+  await expect(currentUser).toHaveCount(0);
   await expect.poll(() => savedDraft(page)).toBeNull();
 
   // Signing in again in this browser starts with an empty assistant.
   await waitForHydration(page);
   await new SignInPage(page).signIn(email);
   await expect(page).toHaveURL(/\/studio/);
+  await expect(currentUser).toHaveText(email);
   await studio.goto();
   await expect(studio.input).toHaveValue("");
 });

@@ -10,15 +10,15 @@ use crate::components::error_text::ErrorText;
 /// The sign-in page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let actions = expect_context::<AuthActions>();
+    let action = expect_context::<AuthActions>().sign_in();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let pending = actions.sign_in.pending();
-    let error = Signal::derive(move || actions.sign_in.value().get().and_then(Result::err));
+    let pending = action.pending();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <section class="card narrow">
             <h1>"Sign in"</h1>
-            <ActionForm action=actions.sign_in attr:data-testid="signin-form">
+            <ActionForm action=action attr:data-testid="signin-form">
                 <input type="hidden" name="next" value=next/>
                 <label for="signin-email">"Email"</label>
                 <input id="signin-email" name="email" type="email" autocomplete="email" required/>

@@ -10,15 +10,15 @@ use crate::components::error_text::ErrorText;
 /// The sign-up page.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let actions = expect_context::<AuthActions>();
+    let action = expect_context::<AuthActions>().sign_up();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let pending = actions.sign_up.pending();
-    let error = Signal::derive(move || actions.sign_up.value().get().and_then(Result::err));
+    let pending = action.pending();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <section class="card narrow">
             <h1>"Create your account"</h1>
-            <ActionForm action=actions.sign_up attr:data-testid="signup-form">
+            <ActionForm action=action attr:data-testid="signup-form">
                 <input type="hidden" name="next" value=next/>
                 <label for="signup-name">"Name " <span class="hint">"(optional)"</span></label>
                 <input id="signup-name" name="name" type="text" autocomplete="name" maxlength="100"/>
