@@ -60,6 +60,9 @@ step "release build (cargo leptos)"
 cargo leptos build --release --split --precompress
 cargo build --release -p fake-openrouter
 
+step "WASM budget: the main file and the home page at most 300 KB gzip (issue 16)"
+python3 server/benches/wasm-sizes.py target/site/pkg --budget 300000 --pages home
+
 step "schemathesis against the release build (every operation of /api/openapi.json)"
 STUDIO_BIN="$target/release/studio" FAKE_OPENROUTER_BIN="$target/release/fake-openrouter" \
   bash .ci/schemathesis.sh

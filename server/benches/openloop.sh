@@ -260,33 +260,10 @@ for db in $databases; do
 done
 
 # cargo-leptos writes the site under the workspace (site-root), whatever CARGO_TARGET_DIR says.
-# Built with --split: the main file, then what each page fetches (the main file and the page's
-# chunks, each file compressed on its own: gzip -9, and the brotli file the studio serves when
-# the build ran with --precompress).
+# Built with --split: the main file, then what each page fetches (wasm-sizes.py).
 pkg="$root/target/site/pkg"
 if [ -f "$pkg/studio.wasm" ]; then
-  python3 - "$pkg" >>"$report" <<'PY'
-import gzip, json, os, sys
-pkg = sys.argv[1]
-def size(name):
-    path = os.path.join(pkg, name)
-    data = open(path, "rb").read()
-    # What the studio serves: the brotli file beside it, when the build precompressed the site.
-    br = os.path.getsize(path + ".br") if os.path.exists(path + ".br") else None
-    return len(data), len(gzip.compress(data, 9)), br
-def served(total_br):
-    return f", {total_br} bytes brotli as served" if total_br is not None else ""
-raw, gz, br = size("studio.wasm")
-print(f"- WASM, main file: {raw} bytes raw, {gz} bytes gzip{served(br)}")
-manifest = os.path.join(pkg, "__wasm_split_manifest.json")
-if os.path.exists(manifest):
-    for split, files in sorted(json.load(open(manifest)).items()):
-        page = split.strip("_").split("_route_view")[0]
-        sizes = [size(f + ".wasm") for f in files]
-        r, g = raw + sum(s[0] for s in sizes), gz + sum(s[1] for s in sizes)
-        b = None if br is None or any(s[2] is None for s in sizes) else br + sum(s[2] for s in sizes)
-        print(f"  - page {page}: {len(files) + 1} files, {r} bytes raw, {g} bytes gzip{served(b)}")
-PY
+  python3 "$root/server/benches/wasm-sizes.py" "$pkg" >>"$report"
 fi
 cat "$report"
 echo "raw output: $out" >&2
